@@ -1,0 +1,129 @@
+// Package persistence defines the durable state of frontdesk: conversation
+// snapshots with versions, the outbox of messages to send, MessageSid marks
+// for dedupe and the reminder consent ledger. Backends (persistence/embedded,
+// persistence/redis) implement Store and must pass persistence/storetest.
+//
+// The store never interprets payloads: snapshot and outbox data arrive
+// already encoded (and sealed, where they hold patient data) and leave as
+// they came. Identifiers that would reveal a patient (phone numbers) are
+// replaced by keyed hashes before they reach the store's keys.
+package persistence
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound means the key has no live snapshot (never written or expired).
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict means a commit's expected version is not the stored one:
+// another writer committed first. The caller reloads and tries again.
+var ErrConflict = errors.New("version conflict")
+
+// Store is everything frontdesk keeps durably.
+type Store interface {
+	Snapshots
+	Outbox
+	Dedupe
+	Consent
+	// Ping reports whether the store can serve requests now.
+	Ping(ctx context.Context) error
+	// Close flushes and releases the store.
+	Close() error
+}
+
+// Snapshots holds one versioned snapshot per conversation.
+type Snapshots interface {
+	// Load returns the conversation's latest committed snapshot, or
+	// ErrNotFound.
+	Load(ctx context.Context, key string) (Snapshot, error)
+	// Commit writes one conversation turn atomically: the snapshot (when
+	// Snapshot.Data is non-nil), its outbox entries, its MessageSid marks and
+	// its consent changes, all or nothing. The stored version must equal
+	// ExpectVersion (0 for a conversation never stored), else ErrConflict
+	// and nothing is written.
+	Commit(ctx context.Context, c Commit) error
+}
+
+// Snapshot is a conversation's serialised state at one version.
+type Snapshot struct {
+	Key       string
+	Version   uint64
+	Data      []byte
+	UpdatedAt time.Time
+}
+
+// Commit is one conversation turn to make durable.
+type Commit struct {
+	Key           string
+	ExpectVersion uint64
+	Snapshot      Snapshot // Version must be ExpectVersion+1
+	Outbox        []OutboxEntry
+	MessageSids   []string
+	Consent       []ConsentChange
+}
+
+// Outbox holds messages accepted for sending and not yet sent.
+type Outbox interface {
+	// Enqueue adds entries outside a conversation turn (EMR pushes).
+	Enqueue(ctx context.Context, entries ...OutboxEntry) error
+	// Pending returns up to limit entries of a sender still to be sent,
+	// oldest first (by ID).
+	Pending(ctx context.Context, sender string, limit int) ([]OutboxEntry, error)
+	// MarkSent records the provider's message id and removes the entry from
+	// the pending set.
+	MarkSent(ctx context.Context, sender, id, providerID string, at time.Time) error
+	// MarkFailed records a failed attempt. A final failure removes the entry
+	// from the pending set; otherwise it stays pending for a retry.
+	MarkFailed(ctx context.Context, sender, id, reason string, final bool, at time.Time) error
+	// Entry returns one entry by id, pending or not.
+	Entry(ctx context.Context, sender, id string) (OutboxEntry, error)
+}
+
+// OutboxState is where an outbox entry is in its life.
+type OutboxState string
+
+// The states of an outbox entry.
+const (
+	OutboxPending OutboxState = "pending"
+	OutboxSent    OutboxState = "sent"
+	OutboxFailed  OutboxState = "failed"
+)
+
+// OutboxEntry is one message to send. Payload is opaque to the store (the
+// outbound side encodes recipient, body and media into it, sealed).
+type OutboxEntry struct {
+	ID         string // sortable: creation order within a sender
+	Sender     string // the Twilio sender it goes out from
+	Lane       string // keyed hash of the recipient: order is kept per lane
+	Payload    []byte
+	CreatedAt  time.Time
+	State      OutboxState
+	Attempts   int
+	LastError  string // provider's error code or our reason; no patient data
+	ProviderID string // Twilio's message SID once sent
+	UpdatedAt  time.Time
+}
+
+// Dedupe answers whether an inbound MessageSid was already committed.
+type Dedupe interface {
+	Seen(ctx context.Context, messageSid string) (bool, error)
+}
+
+// Consent is the opt-out ledger: `stop` and `start` per hospital.
+type Consent interface {
+	// OptedOut reports whether subject (keyed hash of a phone number) has
+	// opted out of pushes and reminders from hospital.
+	OptedOut(ctx context.Context, hospital, subject string) (bool, error)
+}
+
+// ConsentChange is one `stop` or `start`, kept with its time and source.
+type ConsentChange struct {
+	Hospital string
+	Subject  string
+	OptedOut bool
+	At       time.Time
+	Source   string // "patient", "api", ...
+}
