@@ -127,3 +127,10 @@ type ConsentChange struct {
 	At       time.Time
 	Source   string // "patient", "api", ...
 }
+
+// Sealer seals and opens payloads that hold patient data (AES-GCM in
+// persistence/seal). Backends store sealed bytes only.
+type Sealer interface {
+	Seal(plain []byte) ([]byte, error)
+	Open(sealed []byte) ([]byte, error)
+}

@@ -1,0 +1,168 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
+	"github.com/frontdesk-health/frontdesk/actors/hospital"
+	"github.com/frontdesk-health/frontdesk/persistence"
+)
+
+// conv is one conversation's actor.
+type conv struct {
+	deps     *Deps
+	key      Key
+	storeKey string
+	log      *slog.Logger
+
+	state   flow.State
+	version uint64
+	loadErr error
+
+	busy    bool       // a commit is in flight
+	queue   []*pending // events waiting for the commit in flight
+	current *pending   // the event being decided (for panic recovery)
+}
+
+// pending is an event with whoever waits for its Ack.
+type pending struct {
+	deliver *Deliver
+	replyTo *actor.PID
+	failed  bool // its decision panicked once: commit it as an apology
+}
+
+func newConv(deps *Deps, key Key) *conv {
+	return &conv{
+		deps:     deps,
+		key:      key,
+		storeKey: "conv:" + deps.Hasher.Hash(key.String()),
+		log:      deps.Logger.With("component", "conversation", "conv", deps.Hasher.Hash(key.String())),
+	}
+}
+
+// Receive is the actor's mailbox loop.
+func (c *conv) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		c.started(ctx)
+	case *Deliver:
+		c.enqueue(ctx, &pending{deliver: m, replyTo: ctx.Sender()})
+	case *replayed:
+		c.enqueue(ctx, &pending{deliver: m.deliver, replyTo: ctx.Sender(), failed: m.failed})
+	case *hospital.Answer:
+		c.enqueue(ctx, &pending{deliver: &Deliver{Key: c.key, Event: &flow.EMRDone{Result: m.Result}}})
+	case *actor.ReceiveTimeout:
+		c.idle(ctx)
+	case *stopIfIdle:
+		if c.isIdle() {
+			ctx.Stop(ctx.Self())
+			return
+		}
+		ctx.Send(ctx.Parent(), &stayAlive{})
+	case *actor.Restarting:
+		c.restarting(ctx)
+	case *actor.Stopping:
+		c.stopping(ctx)
+	}
+}
+
+// started loads the last committed state and resumes a call in flight.
+func (c *conv) started(ctx actor.Context) {
+	ctx.SetReceiveTimeout(c.deps.PassivateAfter)
+	if err := c.load(); err != nil {
+		c.loadErr = err
+		c.log.Error("load conversation", "err", err)
+		return
+	}
+	if aw := c.state.Awaiting; aw != nil {
+		ctx.Send(c.deps.HospitalPID(c.state.Hospital), &hospital.Request{Call: aw.Call, ReplyTo: ctx.Self(), Resume: true})
+	}
+}
+
+// load reads the snapshot; a conversation never stored starts empty.
+func (c *conv) load() error {
+	lctx, cancel := context.WithTimeout(context.Background(), c.deps.CommitTimeout)
+	defer cancel()
+	snap, err := c.deps.Store.Load(lctx, c.storeKey)
+	if errors.Is(err, persistence.ErrNotFound) {
+		c.state, c.version = flow.State{}, 0
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("load snapshot: %w", err)
+	}
+	raw, err := c.deps.Sealer.Open(snap.Data)
+	if err != nil {
+		return fmt.Errorf("open snapshot: %w", err)
+	}
+	var st flow.State
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return fmt.Errorf("decode snapshot: %w", err)
+	}
+	c.state, c.version = st, snap.Version
+	return nil
+}
+
+// enqueue takes an event in arrival order and processes what it can.
+func (c *conv) enqueue(ctx actor.Context, p *pending) {
+	if c.loadErr != nil {
+		// The store could not be read: answer so Twilio retries, and leave
+		// memory so the next attempt loads afresh.
+		c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, c.loadErr)})
+		ctx.Stop(ctx.Self())
+		return
+	}
+	c.queue = append(c.queue, p)
+	c.pump(ctx)
+}
+
+// respond sends an Ack to whoever waits for the event, if anyone does.
+func (c *conv) respond(ctx actor.Context, p *pending, ack *Ack) {
+	if p.replyTo != nil {
+		ctx.Send(p.replyTo, ack)
+	}
+}
+
+// isIdle reports whether the actor can leave memory without losing work.
+func (c *conv) isIdle() bool {
+	return !c.busy && len(c.queue) == 0 && c.state.Awaiting == nil
+}
+
+// idle asks the shard to passivate this actor, or waits another round.
+func (c *conv) idle(ctx actor.Context) {
+	if c.isIdle() {
+		ctx.Send(ctx.Parent(), &passivate{})
+	}
+	ctx.SetReceiveTimeout(c.deps.PassivateAfter)
+}
+
+// restarting hands the events this instance holds to the next instance:
+// the one whose decision panicked is marked, so it is answered with an
+// apology instead of panicking again.
+func (c *conv) restarting(ctx actor.Context) {
+	c.deps.Metrics.ActorRestarts.WithLabelValues("conversation").Inc()
+	c.log.Error("conversation panicked; restarting from its last committed state")
+	if p := c.current; p != nil {
+		ctx.RequestWithCustomSender(ctx.Self(), &replayed{deliver: p.deliver, failed: true}, p.replyTo)
+	}
+	for _, p := range c.queue {
+		if p != c.current {
+			ctx.RequestWithCustomSender(ctx.Self(), &replayed{deliver: p.deliver, failed: p.failed}, p.replyTo)
+		}
+	}
+	c.queue, c.current = nil, nil
+}
+
+// stopping answers whoever still waits, so no webhook hangs on shutdown.
+func (c *conv) stopping(ctx actor.Context) {
+	for _, p := range c.queue {
+		c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: shutting down", ErrNotAccepted)})
+	}
+	c.queue = nil
+}

@@ -1,0 +1,62 @@
+// Package conversation is the conversation actor: one per (sender, patient
+// number), spawned on the first message under a shard supervisor, holding
+// the conversation's state in memory. Each event (inbound message, EMR
+// answer, video confirmation) is decided by the flow engine, committed to
+// the store together with its replies and MessageSid, and only then
+// acknowledged and acted upon. A panic restarts the actor from its last
+// committed state; idle actors passivate and come back on the next message.
+package conversation
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/frontdesk-health/frontdesk/actors/conversation/catalog"
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
+	"github.com/frontdesk-health/frontdesk/actors/outbound"
+	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/runtime/metrics"
+	"github.com/frontdesk-health/frontdesk/runtime/pii"
+)
+
+// Deps is what conversation actors share. Every field is required unless
+// marked optional.
+type Deps struct {
+	Engine    *flow.Engine
+	Catalog   *catalog.Catalog
+	Hospitals map[string]*flow.Hospital
+	Store     persistence.Snapshots
+	Sealer    persistence.Sealer
+	Hasher    *pii.Hasher
+	Codec     *outbound.Codec
+	// HospitalPID returns the hospital actor of a hospital code.
+	HospitalPID func(code string) *actor.PID
+	// OutboundPID returns the outbound actor of a sender.
+	OutboundPID func(sender string) *actor.PID
+	Now         func() time.Time
+	// SessionTimeout closes idle conversations (FRONTDESK_SESSION_TIMEOUT).
+	SessionTimeout time.Duration
+	// PassivateAfter is how long an idle actor stays in memory.
+	PassivateAfter time.Duration
+	// CommitTimeout bounds one commit.
+	CommitTimeout time.Duration
+	Metrics       *metrics.Metrics
+	Logger        *slog.Logger
+	// Fault, when set, runs before every decision; tests use it to make a
+	// conversation panic. Optional.
+	Fault func(ev flow.Event)
+	// Commits counts commits in flight so shutdown can wait for them
+	// before closing the store.
+	Commits *sync.WaitGroup
+}
+
+// commit runs one store commit with the configured timeout.
+func (d *Deps) commit(c persistence.Commit) error {
+	ctx, cancel := context.WithTimeout(context.Background(), d.CommitTimeout)
+	defer cancel()
+	return d.Store.Commit(ctx, c)
+}

@@ -1,0 +1,33 @@
+package flow
+
+import (
+	"slices"
+)
+
+// clone copies a state deeply enough that a decision never writes into the
+// state it started from: the actor keeps the old one until the new one is
+// committed.
+func (s State) clone() State {
+	c := s
+	if s.Patient != nil {
+		p := *s.Patient
+		c.Patient = &p
+	}
+	c.Family = slices.Clone(s.Family)
+	c.Options = slices.Clone(s.Options)
+	c.Answers.Docs = slices.Clone(s.Answers.Docs)
+	c.Queued = slices.Clone(s.Queued)
+	c.Recent = slices.Clone(s.Recent)
+	if s.Awaiting != nil {
+		a := *s.Awaiting
+		c.Awaiting = &a
+	}
+	if s.Video != nil {
+		v := *s.Video
+		c.Video = &v
+	}
+	return c
+}
+
+// Clone returns a deep copy of the state.
+func (s State) Clone() State { return s.clone() }

@@ -1,0 +1,172 @@
+package flow
+
+import (
+	"strings"
+	"time"
+
+	"github.com/frontdesk-health/frontdesk/emr"
+)
+
+// maxQueued bounds the messages kept while the EMR answers; a patient
+// typing faster than that is asked to wait.
+const maxQueued = 8
+
+// staleCall is how long an EMR call may go unanswered before the next
+// message treats it as lost (the hospital actor answers every call within
+// its timeout, so this only happens after a crash).
+const staleCall = 2 * time.Minute
+
+// inbound takes a patient's message, or queues it while the EMR answers.
+func (t *turn) inbound(in Inbound) {
+	if aw := t.s.Awaiting; aw != nil && t.env.Now.Sub(aw.At) > staleCall {
+		t.emrDone(emr.Result{CallID: aw.Call.ID, Err: &emr.Error{Op: string(aw.Call.Op), Kind: emr.OutcomeUnknown}})
+	}
+	if t.s.Awaiting != nil {
+		if len(t.s.Queued) >= maxQueued {
+			t.say("please_wait")
+			return
+		}
+		t.s.Queued = append(t.s.Queued, in)
+		return
+	}
+	t.handle(in)
+}
+
+// handle runs the commands that work everywhere, then the current step.
+func (t *turn) handle(in Inbound) {
+	in.Body = cleanText(in.Body)
+	if in.Body == "" && in.Button != "" {
+		in.Body = cleanText(in.Button)
+	}
+	form := commandForm(in.Body)
+	now := t.env.Now
+
+	if t.s.Open() && !t.s.LastInbound.IsZero() && now.Sub(t.s.LastInbound) > t.env.SessionTimeout {
+		t.close()
+		t.s.LastInbound = now
+		t.say("closed_inactivity", "start", t.startHint())
+		if code, ok := activation(form); ok {
+			if h, ok := t.env.hospitalFor(code); ok {
+				t.activate(h)
+			}
+		}
+		return
+	}
+	t.s.LastInbound = now
+
+	if code, ok := activation(form); ok {
+		if h, ok := t.env.hospitalFor(code); ok {
+			t.activate(h)
+			return
+		}
+		if !t.s.Open() {
+			t.say("unknown_code", "start", t.startHint())
+			return
+		}
+	}
+	if word, arg, _ := strings.Cut(form, " "); word == "stop" || word == "start" {
+		if arg == "" || len(strings.Fields(arg)) == 1 {
+			t.consent(word == "stop", arg)
+			return
+		}
+	}
+	if !t.s.Open() {
+		t.say("how_to_start", "start", t.startHint())
+		return
+	}
+	switch form {
+	case "exit", "quit", "bye":
+		t.close()
+		t.say("goodbye", "start", t.startHint())
+		return
+	case "menu", "#":
+		if t.s.Patient == nil {
+			t.retry("menu_needs_registration")
+			return
+		}
+		t.goTo(stepMenu)
+		return
+	case "language", "lang", "भाषा":
+		if t.s.Step != stepLanguage {
+			t.s.Return = t.s.Step
+		}
+		t.goTo(stepLanguage)
+		return
+	}
+	st := t.eng.steps[t.s.Step]
+	if form == "0" && st.Back != nil {
+		t.goTo(st.Back(t))
+		return
+	}
+	st.Read(t, in)
+}
+
+// activate starts a fresh conversation with a hospital.
+func (t *turn) activate(h *Hospital) {
+	lang := t.s.Lang
+	if !supports(h, lang) {
+		lang = h.Config.DefaultLanguage()
+	}
+	*t.s = State{
+		Hospital:    h.Config.Code,
+		Lang:        lang,
+		LastInbound: t.s.LastInbound,
+		Recent:      t.s.Recent,
+		Seq:         t.s.Seq,
+	}
+	t.h = h
+	if h.Config.Welcome != "" {
+		t.sayRaw(h.Config.Welcome)
+	} else {
+		t.say("welcome", "hospital", h.Config.Name)
+	}
+	t.goTo(stepIdentify)
+}
+
+// consent records `stop` or `start` for the named or current hospital.
+func (t *turn) consent(stop bool, code string) {
+	h := t.h
+	if code != "" {
+		h, _ = t.env.hospitalFor(code)
+	} else if h == nil {
+		h, _ = t.env.onlyHospital()
+	}
+	if h == nil {
+		t.say("consent_which")
+		return
+	}
+	prev := t.h
+	t.h = h
+	t.fx.Consent = append(t.fx.Consent, Consent{Hospital: h.Config.Code, OptedOut: stop})
+	if stop {
+		t.say("stopped", "hospital", h.Config.Name)
+	} else {
+		t.say("started", "hospital", h.Config.Name)
+	}
+	t.h = prev
+}
+
+// startHint is how this patient starts a conversation: with the code when
+// one hospital answers on this number.
+func (t *turn) startHint() string {
+	if h := t.h; h != nil {
+		return "hi " + h.Config.Code
+	}
+	if h, ok := t.env.onlyHospital(); ok {
+		return "hi " + h.Config.Code
+	}
+	return t.text("hi_code")
+}
+
+// supports reports whether a hospital offers a language.
+func supports(h *Hospital, lang string) bool {
+	if lang == "" {
+		return false
+	}
+	for _, l := range h.Config.Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return len(h.Config.Languages) == 0 && lang == "en"
+}

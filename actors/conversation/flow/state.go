@@ -1,0 +1,106 @@
+// Package flow is the conversation's brain, as data and pure functions: a
+// conversation State, the Events that reach it (inbound messages, EMR
+// answers, video confirmations), and Apply, which decides the next State and
+// the Effects (replies, one EMR call, consent changes) without doing any I/O.
+// The conversation actor performs the effects after committing the state.
+//
+// Flows are tables of steps (steps_*.go). A step says what to load from the
+// EMR on entering, what to store from the answer, how to prompt, how to read
+// the patient's reply, and where `0` goes back to. Wording lives in the
+// catalog package.
+package flow
+
+import (
+	"time"
+
+	"github.com/frontdesk-health/frontdesk/emr"
+)
+
+// StepID names a step of a flow. The empty StepID means the conversation is
+// closed: the next message must be an activation.
+type StepID string
+
+// State is one conversation's state. It is serialised into the snapshot,
+// so fields are plain data and changes must stay backward compatible.
+type State struct {
+	Hospital    string        `json:"h,omitempty"` // code of the hospital the patient chose
+	Lang        string        `json:"l,omitempty"`
+	Patient     *emr.Patient  `json:"p,omitempty"`
+	Family      []emr.Patient `json:"fam,omitempty"` // patients sharing the number, while choosing
+	Step        StepID        `json:"s,omitempty"`
+	Return      StepID        `json:"ret,omitempty"` // where the language step goes back to
+	Options     []Option      `json:"o,omitempty"`   // the numbered list the patient sees
+	Answers     Answers       `json:"a"`
+	Awaiting    *Awaiting     `json:"w,omitempty"`
+	Queued      []Inbound     `json:"q,omitempty"` // arrived while waiting for the EMR
+	LastInbound time.Time     `json:"t"`
+	Recent      []string      `json:"r,omitempty"` // recent MessageSids, newest last
+	Video       *VideoWait    `json:"v,omitempty"`
+	Seq         uint64        `json:"n,omitempty"` // numbers EMR calls
+}
+
+// Open reports whether a conversation is in progress.
+func (s *State) Open() bool { return s.Step != "" || s.Awaiting != nil }
+
+// Option is one entry of a numbered list.
+type Option struct {
+	ID    string `json:"i"`
+	Label string `json:"t"`
+}
+
+// Answers is what the current flow has collected.
+type Answers struct {
+	Name      string     `json:"name,omitempty"`
+	Age       int        `json:"age,omitempty"`
+	Gender    emr.Gender `json:"gender,omitempty"`
+	PhotoURL  string     `json:"photo,omitempty"`
+	Visit     emr.Visit  `json:"visit,omitempty"`
+	DayOffset int        `json:"day,omitempty"`
+	Dept      Option     `json:"dept"`
+	Doctor    Option     `json:"doc"`
+	Slot      Option     `json:"slot"`
+	Complaint string     `json:"complaint,omitempty"`
+	Docs      []Media    `json:"docs,omitempty"` // uploads still to store
+	Caption   string     `json:"caption,omitempty"`
+	Address   string     `json:"addr,omitempty"`
+}
+
+// Awaiting is the EMR call a conversation waits for and the step its
+// answer leads to.
+type Awaiting struct {
+	Call emr.Call  `json:"c"`
+	Step StepID    `json:"s"`
+	At   time.Time `json:"at"`
+}
+
+// VideoWait is a video appointment waiting for the EMR's payment
+// confirmation.
+type VideoWait struct {
+	AppointmentID string `json:"id,omitempty"`
+	PaymentLink   string `json:"link"`
+	Doctor        string `json:"doc,omitempty"`
+}
+
+// maxRecent bounds the MessageSid ring kept for dedupe.
+const maxRecent = 32
+
+// Remember records a processed MessageSid.
+func (s *State) Remember(sid string) {
+	if sid == "" {
+		return
+	}
+	s.Recent = append(s.Recent, sid)
+	if len(s.Recent) > maxRecent {
+		s.Recent = append(s.Recent[:0:0], s.Recent[len(s.Recent)-maxRecent:]...)
+	}
+}
+
+// Seen reports whether sid was processed recently.
+func (s *State) Seen(sid string) bool {
+	for _, r := range s.Recent {
+		if r == sid {
+			return true
+		}
+	}
+	return false
+}

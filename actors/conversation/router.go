@@ -1,0 +1,78 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// Router delivers events to conversations. It is safe for concurrent use
+// by HTTP handlers.
+type Router struct {
+	system *actor.ActorSystem
+	shards []*actor.PID
+	wait   time.Duration
+}
+
+// NewRouter spawns n shard supervisors (at least 1). wait bounds how long
+// Deliver waits for a conversation to commit.
+func NewRouter(system *actor.ActorSystem, deps *Deps, n int, wait time.Duration) (*Router, error) {
+	if n < 1 {
+		n = 1
+	}
+	r := &Router{system: system, wait: wait}
+	for i := 0; i < n; i++ {
+		props := actor.PropsFromProducer(func() actor.Actor { return newShard(deps) },
+			actor.WithSupervisor(childStrategy()))
+		pid, err := system.Root.SpawnNamed(props, fmt.Sprintf("conversations-%d", i))
+		if err != nil {
+			return nil, fmt.Errorf("spawn conversation shard %d: %w", i, err)
+		}
+		r.shards = append(r.shards, pid)
+	}
+	return r, nil
+}
+
+// ErrTimeout means the conversation did not answer in time; the event may
+// or may not have been committed, and a retry is deduplicated.
+var ErrTimeout = errors.New("conversation: no answer in time")
+
+// Deliver hands an event to its conversation and waits until it is
+// committed (or found to be a duplicate).
+func (r *Router) Deliver(ctx context.Context, d *Deliver) (*Ack, error) {
+	wait := r.wait
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		wait = time.Until(dl)
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		res, err := r.system.Root.RequestFuture(r.shardFor(d.Key), d, wait).Result()
+		if errors.Is(err, actor.ErrTimeout) {
+			return nil, ErrTimeout
+		}
+		if err != nil {
+			return nil, fmt.Errorf("deliver to conversation: %w", err)
+		}
+		switch res := res.(type) {
+		case *Ack:
+			return res, nil
+		case *actor.DeadLetterResponse:
+			continue // the child stopped just as the message went out: route again
+		default:
+			return nil, fmt.Errorf("deliver to conversation: unexpected answer %T", res)
+		}
+	}
+	return nil, fmt.Errorf("deliver to conversation: %w", ErrNotAccepted)
+}
+
+// Shards returns the shard supervisors (for shutdown).
+func (r *Router) Shards() []*actor.PID { return r.shards }
+
+func (r *Router) shardFor(k Key) *actor.PID {
+	h := fnv.New32a()
+	h.Write([]byte(k.String()))
+	return r.shards[h.Sum32()%uint32(len(r.shards))]
+}

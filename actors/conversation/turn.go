@@ -1,0 +1,202 @@
+package conversation
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
+	"github.com/frontdesk-health/frontdesk/actors/hospital"
+	"github.com/frontdesk-health/frontdesk/actors/outbound"
+	"github.com/frontdesk-health/frontdesk/persistence"
+)
+
+// pump decides queued events one at a time: the next waits until the
+// previous one's commit is done, so commits of one conversation never race.
+func (c *conv) pump(ctx actor.Context) {
+	for !c.busy && len(c.queue) > 0 {
+		p := c.queue[0]
+		c.queue = c.queue[1:]
+		c.process(ctx, p)
+	}
+}
+
+// process decides one event and starts its commit.
+func (c *conv) process(ctx actor.Context, p *pending) {
+	in, isInbound := p.deliver.Event.(*flow.Inbound)
+	if isInbound && c.state.Seen(in.Sid) {
+		c.countIn("duplicate")
+		c.respond(ctx, p, &Ack{Duplicate: true})
+		return
+	}
+	now := c.deps.Now()
+	var next flow.State
+	var fx flow.Effects
+	if p.failed {
+		next, fx = c.apology(now)
+	} else {
+		c.current = p
+		if c.deps.Fault != nil {
+			c.deps.Fault(p.deliver.Event)
+		}
+		next, fx = c.deps.Engine.Apply(c.env(now), c.state, p.deliver.Event)
+		c.current = nil
+	}
+	if isInbound {
+		next.Remember(in.Sid)
+	}
+	commit, entries, err := c.build(now, next, fx, in)
+	if err != nil {
+		c.log.Error("prepare commit", "err", err)
+		c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)})
+		return
+	}
+	c.busy = true
+	started := time.Now()
+	fut := actor.NewFuture(ctx.ActorSystem(), c.deps.CommitTimeout+time.Second)
+	system, pid := ctx.ActorSystem(), fut.PID()
+	c.deps.Commits.Add(1)
+	go func() {
+		defer c.deps.Commits.Done()
+		system.Root.Send(pid, &committed{err: c.deps.commit(commit)})
+	}()
+	ctx.ReenterAfter(fut, func(res any, ferr error) {
+		c.busy = false
+		err := ferr
+		if r, ok := res.(*committed); ok && ferr == nil {
+			err = r.err
+		}
+		c.observeCommit(started, err)
+		if err != nil {
+			c.commitFailed(ctx, p, err)
+			return
+		}
+		c.state, c.version = next, commit.Snapshot.Version
+		if isInbound {
+			c.countIn("processed")
+		}
+		c.respond(ctx, p, &Ack{})
+		c.act(ctx, next, fx, entries)
+		c.pump(ctx)
+	})
+}
+
+// commitFailed answers the waiting caller so the event is retried. A
+// version conflict means another writer moved on: this actor leaves memory
+// so the next message loads the newer state.
+func (c *conv) commitFailed(ctx actor.Context, p *pending, err error) {
+	c.log.Error("commit conversation turn", "err", err)
+	c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)})
+	if errors.Is(err, persistence.ErrConflict) {
+		for _, q := range c.queue {
+			c.respond(ctx, q, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)})
+		}
+		c.queue = nil
+		ctx.Stop(ctx.Self())
+		return
+	}
+	c.pump(ctx)
+}
+
+// act performs a committed turn's effects: hand the replies to the
+// outbound actor and the EMR call to the hospital actor.
+func (c *conv) act(ctx actor.Context, st flow.State, fx flow.Effects, entries []persistence.OutboxEntry) {
+	if len(entries) > 0 {
+		ctx.Send(c.deps.OutboundPID(c.key.Sender), &outbound.Notify{Entries: entries})
+	}
+	if fx.Call != nil {
+		ctx.Send(c.deps.HospitalPID(st.Hospital), &hospital.Request{Call: *fx.Call, ReplyTo: ctx.Self()})
+	}
+}
+
+// build makes the commit of one turn: sealed snapshot, outbox entries for
+// the replies, the MessageSid mark and consent changes.
+func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.Inbound) (persistence.Commit, []persistence.OutboxEntry, error) {
+	raw, err := json.Marshal(next)
+	if err != nil {
+		return persistence.Commit{}, nil, fmt.Errorf("encode state: %w", err)
+	}
+	sealed, err := c.deps.Sealer.Seal(raw)
+	if err != nil {
+		return persistence.Commit{}, nil, fmt.Errorf("seal state: %w", err)
+	}
+	msgs := make([]outbound.Message, 0, len(fx.Replies))
+	for _, r := range fx.Replies {
+		msgs = append(msgs, outbound.Message{To: c.key.Phone, From: c.key.Sender, Body: r.Body, Media: r.Media, Hospital: next.Hospital})
+	}
+	entries, err := c.deps.Codec.Entries(now, c.key.Sender, msgs...)
+	if err != nil {
+		return persistence.Commit{}, nil, err
+	}
+	commit := persistence.Commit{
+		Key:           c.storeKey,
+		ExpectVersion: c.version,
+		Snapshot:      persistence.Snapshot{Key: c.storeKey, Version: c.version + 1, Data: sealed, UpdatedAt: now},
+		Outbox:        entries,
+	}
+	if in != nil && in.Sid != "" {
+		commit.MessageSids = []string{in.Sid}
+	}
+	for _, ch := range fx.Consent {
+		commit.Consent = append(commit.Consent, persistence.ConsentChange{
+			Hospital: ch.Hospital, Subject: c.deps.Hasher.Hash(c.key.Phone), OptedOut: ch.OptedOut, At: now, Source: "patient",
+		})
+	}
+	return commit, entries, nil
+}
+
+// apology is the turn committed for an event whose decision panicked: the
+// state stays as last committed and the patient is told to try again.
+func (c *conv) apology(now time.Time) (flow.State, flow.Effects) {
+	st := c.state.Clone()
+	st.LastInbound = now
+	body := c.deps.Catalog.Text(c.lang(), nil, "internal_error")
+	return st, flow.Effects{Replies: []flow.Reply{{Body: body}}}
+}
+
+// lang is the conversation's language for texts the actor writes itself.
+func (c *conv) lang() string {
+	if c.state.Lang != "" {
+		return c.state.Lang
+	}
+	if h := c.deps.Hospitals[c.state.Hospital]; h != nil {
+		return h.Config.DefaultLanguage()
+	}
+	return "en"
+}
+
+// env is what the flow engine may read besides the state.
+func (c *conv) env(now time.Time) *flow.Env {
+	return &flow.Env{
+		Now:            now,
+		Phone:          c.key.Phone,
+		Sender:         c.key.Sender,
+		SessionTimeout: c.deps.SessionTimeout,
+		Hospitals:      c.deps.Hospitals,
+		Catalog:        c.deps.Catalog,
+	}
+}
+
+func (c *conv) countIn(result string) {
+	h := c.state.Hospital
+	if h == "" {
+		h = "none"
+	}
+	c.deps.Metrics.MessagesIn.WithLabelValues(h, result).Inc()
+}
+
+func (c *conv) observeCommit(started time.Time, err error) {
+	result := "ok"
+	switch {
+	case errors.Is(err, persistence.ErrConflict):
+		result = "conflict"
+		c.deps.Metrics.CommitFailures.WithLabelValues("conflict").Inc()
+	case err != nil:
+		result = "error"
+		c.deps.Metrics.CommitFailures.WithLabelValues("error").Inc()
+	}
+	c.deps.Metrics.CommitDuration.WithLabelValues(result).Observe(time.Since(started).Seconds())
+}

@@ -1,0 +1,211 @@
+package outbound
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/runtime/metrics"
+)
+
+// Transport delivers one message: Twilio in production, the simulator in
+// the demo. It returns the provider's message id.
+type Transport interface {
+	Send(ctx context.Context, m Message) (providerID string, err error)
+}
+
+// Options configures one outbound actor.
+type Options struct {
+	Sender      string
+	Store       persistence.Outbox
+	Codec       *Codec
+	Transport   Transport
+	MaxInFlight int           // concurrent sends across patients; default 16
+	Timeout     time.Duration // per send, including the store update; default 15s
+	Now         func() time.Time
+	Metrics     *metrics.Metrics
+	Logger      *slog.Logger
+	// Sends counts sends in flight so shutdown can wait for them. Optional.
+	Sends *sync.WaitGroup
+}
+
+func (o *Options) defaults() {
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = 16
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 15 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sends == nil {
+		o.Sends = &sync.WaitGroup{}
+	}
+}
+
+// Props returns the props of the outbound actor of one sender.
+func Props(opts Options) *actor.Props {
+	opts.defaults()
+	return actor.PropsFromProducer(func() actor.Actor { return newSender(opts) })
+}
+
+// recoverBatch is how many pending entries are loaded at a time after a
+// restart.
+const recoverBatch = 1000
+
+type sender struct {
+	opts    Options
+	log     *slog.Logger
+	lanes   map[string][]persistence.OutboxEntry
+	busy    map[string]bool
+	known   map[string]bool // entry ids queued or in flight
+	order   []string        // lanes in the order they got work
+	running int
+	more    bool // the last recovery batch was full: load again when drained
+}
+
+// loaded is a batch of pending entries read after a (re)start.
+type loaded struct {
+	entries []persistence.OutboxEntry
+	err     error
+}
+
+// result is one finished send.
+type result struct {
+	entry      persistence.OutboxEntry
+	providerID string
+	err        error
+}
+
+func newSender(opts Options) *sender {
+	return &sender{
+		opts:  opts,
+		log:   opts.Logger.With("component", "outbound"),
+		lanes: map[string][]persistence.OutboxEntry{},
+		busy:  map[string]bool{},
+		known: map[string]bool{},
+	}
+}
+
+// Receive is the actor's mailbox loop.
+func (s *sender) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		s.recover(ctx)
+	case *loaded:
+		if m.err != nil {
+			s.log.Error("load pending outbox", "err", m.err)
+			return
+		}
+		s.more = len(m.entries) == recoverBatch
+		s.add(m.entries)
+		s.schedule(ctx)
+	case *Notify:
+		s.add(m.Entries)
+		s.schedule(ctx)
+	case *result:
+		s.finished(ctx, m)
+	case *actor.Restarting:
+		s.opts.Metrics.ActorRestarts.WithLabelValues("outbound").Inc()
+	}
+}
+
+// recover reads what was accepted but not sent before a restart.
+func (s *sender) recover(ctx actor.Context) {
+	store, sender, timeout := s.opts.Store, s.opts.Sender, s.opts.Timeout
+	system, self := ctx.ActorSystem(), ctx.Self()
+	go func() {
+		lctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		entries, err := store.Pending(lctx, sender, recoverBatch)
+		system.Root.Send(self, &loaded{entries: entries, err: err})
+	}()
+}
+
+// add queues entries on their lanes, once each.
+func (s *sender) add(entries []persistence.OutboxEntry) {
+	for _, e := range entries {
+		if s.known[e.ID] {
+			continue
+		}
+		s.known[e.ID] = true
+		if len(s.lanes[e.Lane]) == 0 && !s.busy[e.Lane] {
+			s.order = append(s.order, e.Lane)
+		}
+		s.lanes[e.Lane] = append(s.lanes[e.Lane], e)
+	}
+	s.gauge()
+}
+
+// schedule starts the head of every idle lane, up to MaxInFlight.
+func (s *sender) schedule(ctx actor.Context) {
+	kept := s.order[:0]
+	for _, lane := range s.order {
+		if s.running >= s.opts.MaxInFlight || s.busy[lane] {
+			kept = append(kept, lane)
+			continue
+		}
+		q := s.lanes[lane]
+		if len(q) == 0 {
+			continue
+		}
+		s.start(ctx, q[0])
+	}
+	s.order = kept
+	if s.running == 0 && len(s.order) == 0 && s.more {
+		s.more = false
+		s.recover(ctx)
+	}
+}
+
+// start sends one entry and records the outcome in the store, in a
+// goroutine; the result comes back as a message.
+func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
+	s.running++
+	s.busy[e.Lane] = true
+	opts := s.opts
+	system, self := ctx.ActorSystem(), ctx.Self()
+	opts.Sends.Add(1)
+	go func() {
+		defer opts.Sends.Done()
+		system.Root.Send(self, deliver(opts, e))
+	}()
+}
+
+// finished moves the lane on.
+func (s *sender) finished(ctx actor.Context, r *result) {
+	s.running--
+	lane := r.entry.Lane
+	s.busy[lane] = false
+	delete(s.known, r.entry.ID)
+	if q := s.lanes[lane]; len(q) > 0 && q[0].ID == r.entry.ID {
+		s.lanes[lane] = q[1:]
+	}
+	if len(s.lanes[lane]) == 0 {
+		delete(s.lanes, lane)
+		delete(s.busy, lane)
+	} else {
+		s.order = append(s.order, lane)
+	}
+	if r.err != nil {
+		s.opts.Metrics.MessagesOut.WithLabelValues("failed").Inc()
+		s.log.Warn("send message failed", "entry", r.entry.ID, "lane", lane, "err", r.err)
+	} else {
+		s.opts.Metrics.MessagesOut.WithLabelValues("sent").Inc()
+	}
+	s.gauge()
+	s.schedule(ctx)
+}
+
+func (s *sender) gauge() {
+	n := 0
+	for _, q := range s.lanes {
+		n += len(q)
+	}
+	s.opts.Metrics.OutboxPending.WithLabelValues(s.opts.Sender).Set(float64(n))
+}

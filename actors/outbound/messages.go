@@ -1,0 +1,13 @@
+// Package outbound is the outbound actor: one per WhatsApp sender. It
+// drains the outbox (entries committed with the conversation's state or
+// enqueued by EMR pushes), sends each message with the configured sender
+// (Twilio or the simulator), in order per patient, and records the outcome.
+package outbound
+
+import "github.com/frontdesk-health/frontdesk/persistence"
+
+// Notify tells the outbound actor that entries were committed and can be
+// sent. Entries are sent in slice order per lane.
+type Notify struct {
+	Entries []persistence.OutboxEntry
+}

@@ -1,0 +1,165 @@
+package emrapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/frontdesk-health/frontdesk/actors/conversation"
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
+	"github.com/frontdesk-health/frontdesk/actors/outbound"
+	"github.com/frontdesk-health/frontdesk/http/server"
+	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/runtime/metrics"
+	"github.com/frontdesk-health/frontdesk/runtime/pii"
+)
+
+// Deliverer hands an event to a conversation and waits for its commit.
+type Deliverer interface {
+	Deliver(ctx context.Context, d *conversation.Deliver) (*conversation.Ack, error)
+}
+
+// Options wires the API to the rest of the process.
+type Options struct {
+	Keys   *Keys
+	Store  persistence.Store
+	Codec  *outbound.Codec
+	Router Deliverer
+	// Notify hands committed outbox entries to the sender's outbound actor.
+	Notify  func(sender string, entries []persistence.OutboxEntry)
+	Now     func() time.Time
+	Hasher  *pii.Hasher
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+}
+
+// API serves the EMR-facing routes.
+type API struct{ opts Options }
+
+// New returns the API handlers.
+func New(opts Options) *API { return &API{opts: opts} }
+
+// Routes is the API's part of the route table.
+func (a *API) Routes() []server.Route {
+	return []server.Route{
+		{Method: http.MethodPost, Path: "/api/notifyuserwa", Handler: a.handle("notifyuserwa", a.notify)},
+		{Method: http.MethodPost, Path: "/api/notifyuserwa.php", Handler: a.handle("notifyuserwa", a.notify)},
+		{Method: http.MethodPost, Path: "/api/confirmvideoappt", Handler: a.handle("confirmvideoappt", a.confirm)},
+		{Method: http.MethodPost, Path: "/api/confirmvideoappt.php", Handler: a.handle("confirmvideoappt", a.confirm)},
+	}
+}
+
+// handle runs one API call: answers {"status":"1"} on success and
+// {"status":"0","error":...} with the error's HTTP status otherwise.
+func (a *API) handle(route string, fn func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		status := http.StatusOK
+		if err := fn(c); err != nil {
+			var msg string
+			status, msg = server.StatusOf(err)
+			if status >= 500 {
+				a.opts.Logger.Error("emr api call failed", "component", "emrapi", "route", route, "err", err)
+			}
+			c.AbortWithStatusJSON(status, gin.H{"status": "0", "error": msg})
+		} else {
+			c.JSON(http.StatusOK, gin.H{"status": "1"})
+		}
+		a.opts.Metrics.APIRequests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	}
+}
+
+// notify sends a message from the EMR to a patient: message, a blank line
+// and the call to action, with optional media.
+func (a *API) notify(c *gin.Context) error {
+	h, err := a.opts.Keys.hospital(c)
+	if err != nil {
+		return err
+	}
+	f, err := decode(c)
+	if err != nil {
+		return err
+	}
+	mobile, err := required(f, "mobile")
+	if err != nil {
+		return err
+	}
+	message, err := required(f, "message")
+	if err != nil {
+		return err
+	}
+	phone, err := e164(mobile, h.CountryCode)
+	if err != nil {
+		return err
+	}
+	body := message
+	if cta := f["calltoaction"]; cta != "" {
+		body += "\n\n" + cta
+	}
+	var media []string
+	if mp := f["mediapath"]; mp != "" {
+		if u, perr := url.Parse(mp); perr != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return server.Errorf(http.StatusBadRequest, "field \"mediapath\" must be an http(s) URL")
+		}
+		media = []string{mp}
+	}
+	ctx := c.Request.Context()
+	out, err := a.opts.Store.OptedOut(ctx, h.Code, a.opts.Hasher.Hash(phone))
+	if err != nil {
+		return &server.Error{Status: http.StatusServiceUnavailable, Message: "store unavailable, retry", Err: err}
+	}
+	if out {
+		return server.Errorf(http.StatusConflict, "patient opted out of messages from this hospital")
+	}
+	entries, err := a.opts.Codec.Entries(a.opts.Now(), h.Sender, outbound.Message{To: phone, From: h.Sender, Body: body, Media: media, Hospital: h.Code})
+	if err != nil {
+		return err
+	}
+	if err := a.opts.Store.Enqueue(ctx, entries...); err != nil {
+		return &server.Error{Status: http.StatusServiceUnavailable, Message: "store unavailable, retry", Err: err}
+	}
+	a.opts.Notify(h.Sender, entries)
+	return nil
+}
+
+// confirm closes a patient's wait for payment and sends the video link.
+func (a *API) confirm(c *gin.Context) error {
+	h, err := a.opts.Keys.hospital(c)
+	if err != nil {
+		return err
+	}
+	f, err := decode(c)
+	if err != nil {
+		return err
+	}
+	vals := map[string]string{}
+	for _, k := range []string{"appt_id", "mobile", "doctor", "appdatetime", "link"} {
+		if vals[k], err = required(f, k); err != nil {
+			return err
+		}
+	}
+	if u, perr := url.Parse(vals["link"]); perr != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return server.Errorf(http.StatusBadRequest, "field \"link\" must be an http(s) URL")
+	}
+	phone, err := e164(vals["mobile"], h.CountryCode)
+	if err != nil {
+		return err
+	}
+	ack, err := a.opts.Router.Deliver(c.Request.Context(), &conversation.Deliver{
+		Key: conversation.Key{Sender: h.Sender, Phone: phone},
+		Event: &flow.VideoConfirmed{
+			Hospital: h.Code, AppointmentID: vals["appt_id"], Doctor: vals["doctor"], When: vals["appdatetime"], Link: vals["link"],
+		},
+	})
+	if err == nil {
+		err = ack.Err
+	}
+	if err != nil {
+		return &server.Error{Status: http.StatusServiceUnavailable, Message: "not accepted, retry", Err: err}
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package simulator
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/frontdesk-health/frontdesk/emr/demo"
+	"github.com/frontdesk-health/frontdesk/http/server"
+	"github.com/frontdesk-health/frontdesk/runtime/config"
+)
+
+// Options wires the simulator to the running process.
+type Options struct {
+	// Sink receives the bot's outbound messages in place of Twilio.
+	Sink *Sink
+	// Submit runs an inbound form through the real Twilio webhook handler
+	// (signed like Twilio when a token is configured) and returns the HTTP
+	// status it answered, so the page exercises the same path as WhatsApp.
+	Submit func(ctx context.Context, form url.Values) (status int, err error)
+	// Hospitals are offered on the page; a message goes to its hospital's
+	// sender.
+	Hospitals []config.Hospital
+	// Demo, when set, adds the demo EMR's record and payment pages.
+	Demo *demo.EMR
+	// Confirm delivers a paid video appointment's confirmation to the
+	// conversation waiting for it; it may be nil when Demo is nil.
+	Confirm func(ctx context.Context, hospitalCode string, v demo.VideoConfirmation) error
+	// PublicURL is the base URL media links are built on, so that the
+	// EMR, which receives them, can fetch the files. Empty: the request's
+	// own host.
+	PublicURL string
+	Logger    *slog.Logger
+}
+
+// longPoll bounds one GET /simulator/messages: short enough for proxies
+// and browsers to keep the request open, long enough to be cheap.
+const longPoll = 25 * time.Second
+
+// handlers holds the simulator's state shared by its routes.
+type handlers struct {
+	opts  Options
+	media *mediaStore
+	// account is the AccountSid put on simulated webhooks; the runtime's
+	// Submit may replace it when it signs.
+	account string
+	// epoch changes with every process, so a page kept open across a
+	// restart knows its message cursor no longer applies.
+	epoch string
+	poll  time.Duration
+}
+
+// Routes returns the simulator's part of the route table: the chat page
+// and its API, plus the demo EMR's record and payment pages when
+// opts.Demo is set.
+func Routes(opts Options) []server.Route {
+	return newHandlers(opts).routes()
+}
+
+func newHandlers(opts Options) *handlers {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
+	return &handlers{
+		opts:    opts,
+		media:   newMediaStore(maxMediaFiles),
+		account: "AC" + randomHex(16),
+		epoch:   randomHex(8),
+		poll:    longPoll,
+	}
+}
+
+func (h *handlers) routes() []server.Route {
+	rs := []server.Route{
+		{Method: http.MethodGet, Path: "/", Handler: h.page},
+		{Method: http.MethodGet, Path: "/simulator/assets/:name", Handler: h.asset},
+		{Method: http.MethodPost, Path: "/simulator/send", Handler: h.send},
+		{Method: http.MethodPost, Path: "/simulator/media", Handler: h.upload},
+		{Method: http.MethodGet, Path: "/simulator/media/:id", Handler: h.serveMedia},
+		{Method: http.MethodGet, Path: "/simulator/messages", Handler: h.messages},
+		{Method: http.MethodPost, Path: "/simulator/reset", Handler: h.reset},
+	}
+	if h.opts.Demo != nil {
+		rs = append(rs,
+			server.Route{Method: http.MethodGet, Path: "/demo/records/:file", Handler: h.record},
+			server.Route{Method: http.MethodGet, Path: "/demo/pay/:id", Handler: h.payPage},
+			server.Route{Method: http.MethodPost, Path: "/demo/pay/:id", Handler: h.pay},
+		)
+	}
+	return rs
+}
+
+// hospital finds a hospital by activation code, case-insensitively as
+// patients type it.
+func (h *handlers) hospital(code string) (config.Hospital, bool) {
+	for _, hp := range h.opts.Hospitals {
+		if strings.EqualFold(hp.Code, code) {
+			return hp, true
+		}
+	}
+	return config.Hospital{}, false
+}
+
+// randomHex returns n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails since Go 1.24
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,103 @@
+// Package simulator lets a person try the bot without WhatsApp: a sink
+// that receives the bot's outbound messages instead of Twilio, and a small
+// web page that sends messages through the real webhook (signed like
+// Twilio's when a token is configured) and shows the replies.
+package simulator
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/frontdesk-health/frontdesk/actors/outbound"
+)
+
+// Sent is one message the bot sent to a simulated patient.
+type Sent struct {
+	Seq   int       `json:"seq"`
+	SID   string    `json:"sid"`
+	From  string    `json:"from"`
+	Body  string    `json:"body"`
+	Media []string  `json:"media,omitempty"`
+	At    time.Time `json:"at"`
+}
+
+// maxPerPhone bounds what the sink keeps per simulated patient.
+const maxPerPhone = 500
+
+// Sink is an outbound.Transport that keeps messages in memory, per
+// patient number, for the simulator page to show.
+type Sink struct {
+	mu      sync.Mutex
+	seq     int
+	byPhone map[string][]Sent
+	waiters map[string][]chan struct{}
+}
+
+// NewSink returns an empty sink.
+func NewSink() *Sink {
+	return &Sink{byPhone: map[string][]Sent{}, waiters: map[string][]chan struct{}{}}
+}
+
+// Send implements outbound.Transport.
+func (s *Sink) Send(_ context.Context, m outbound.Message) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	sent := Sent{Seq: s.seq, SID: fmt.Sprintf("SIM%032d", s.seq), From: m.From, Body: m.Body, Media: m.Media, At: time.Now()}
+	list := append(s.byPhone[m.To], sent)
+	if len(list) > maxPerPhone {
+		list = list[len(list)-maxPerPhone:]
+	}
+	s.byPhone[m.To] = list
+	for _, w := range s.waiters[m.To] {
+		close(w)
+	}
+	delete(s.waiters, m.To)
+	return sent.SID, nil
+}
+
+// After returns the messages sent to phone with Seq greater than after.
+func (s *Sink) After(phone string, after int) []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.afterLocked(phone, after)
+}
+
+func (s *Sink) afterLocked(phone string, after int) []Sent {
+	var out []Sent
+	for _, m := range s.byPhone[phone] {
+		if m.Seq > after {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Wait returns the messages after `after`, waiting up to the context's
+// end for at least one (long polling for the page).
+func (s *Sink) Wait(ctx context.Context, phone string, after int) []Sent {
+	for {
+		s.mu.Lock()
+		if out := s.afterLocked(phone, after); len(out) > 0 {
+			s.mu.Unlock()
+			return out
+		}
+		w := make(chan struct{})
+		s.waiters[phone] = append(s.waiters[phone], w)
+		s.mu.Unlock()
+		select {
+		case <-w:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// Reset forgets a simulated patient's messages.
+func (s *Sink) Reset(phone string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.byPhone, phone)
+}

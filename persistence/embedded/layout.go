@@ -1,0 +1,75 @@
+package embedded
+
+import (
+	"encoding/binary"
+	"time"
+)
+
+// Bucket names; see the package comment for what each holds.
+var (
+	bucketSnapshots      = []byte("snapshots")
+	bucketSnapshotExpiry = []byte("snapshot_expiry")
+	bucketOutbox         = []byte("outbox")
+	bucketPending        = []byte("outbox_pending")
+	bucketOutboxExpiry   = []byte("outbox_expiry")
+	bucketSids           = []byte("sids")
+	bucketSidExpiry      = []byte("sid_expiry")
+	bucketConsent        = []byte("consent")
+)
+
+// empty is the value of index entries, whose keys say everything.
+var empty = []byte{}
+
+var allBuckets = [][]byte{
+	bucketSnapshots, bucketSnapshotExpiry, bucketOutbox, bucketPending,
+	bucketOutboxExpiry, bucketSids, bucketSidExpiry, bucketConsent,
+}
+
+// pairKey joins two strings so that no two pairs share a key and all keys
+// of one first part are contiguous: uvarint(len(a)) | a | b. Outbox keys
+// (sender, id) therefore iterate per sender in id order, and "+1"/"+12"
+// senders never mix.
+func pairKey(a, b string) []byte {
+	k := make([]byte, 0, binary.MaxVarintLen64+len(a)+len(b))
+	k = binary.AppendUvarint(k, uint64(len(a)))
+	k = append(k, a...)
+	return append(k, b...)
+}
+
+// pairPrefix is the common prefix of every pairKey(a, ·).
+func pairPrefix(a string) []byte {
+	return pairKey(a, "")
+}
+
+// expiryKey orders an expiry index by time: big-endian nanoseconds, then
+// the key of the record that expires.
+func expiryKey(at time.Time, key []byte) []byte {
+	k := make([]byte, 8, 8+len(key))
+	binary.BigEndian.PutUint64(k, expiryStamp(at))
+	return append(k, key...)
+}
+
+// expiryStamp is at as unsigned nanoseconds; times before 1970 (never used)
+// clamp to 0.
+func expiryStamp(at time.Time) uint64 {
+	return uint64(max(at.UnixNano(), 0))
+}
+
+// sidValue is the stored value of a MessageSid: when it stops counting.
+func sidValue(expiresAt time.Time) []byte {
+	return binary.BigEndian.AppendUint64(nil, expiryStamp(expiresAt))
+}
+
+// sidExpiresAt decodes sidValue; a malformed value counts as expired.
+func sidExpiresAt(v []byte) uint64 {
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+// live reports whether something that expires at expiresAt is still there
+// at now. A zero expiresAt never expires.
+func live(expiresAt, now time.Time) bool {
+	return expiresAt.IsZero() || now.Before(expiresAt)
+}

@@ -1,0 +1,166 @@
+// Package embedded is the single-file persistence.Store for one clinic or
+// the demo, on bbolt. Every write goes through bbolt's Batch, so commits
+// from many conversations arriving within MaxBatchDelay share one
+// transaction and one fsync; each commit's version check and writes happen
+// inside that transaction, so a commit is all or nothing.
+//
+// Buckets (keys are raw bytes; "pair" is uvarint(len(a)) | a | b, which keeps
+// one sender's or hospital's keys contiguous and unambiguous):
+//
+//	snapshots        conversation key        → version, updated, expires, data
+//	snapshot_expiry  expires(8, BE) | key    → nothing; sweep index
+//	outbox           pair(sender, id)        → the entry with state and expiry
+//	outbox_pending   pair(sender, id)        → nothing; cursor order is send order
+//	outbox_expiry    expires(8, BE) | pair   → nothing; sweep index of sent/failed
+//	sids             MessageSid              → expires(8, BE)
+//	sid_expiry       expires(8, BE) | sid    → nothing; sweep index
+//	consent          pair(hospital, subject) → opted out, at, source
+//
+// Expired snapshots, sids and done outbox entries are absent to every read
+// at once; Sweep (run periodically in the background) deletes them from
+// the file. Expiry times are stored with each record, so a changed
+// Retention applies to records written afterwards.
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Defaults for Options fields left zero.
+const (
+	DefaultRetention     = 30 * 24 * time.Hour
+	DefaultDedupeTTL     = 7 * 24 * time.Hour
+	DefaultMaxBatchDelay = time.Millisecond
+	DefaultSweepInterval = time.Hour
+)
+
+// lockTimeout bounds the wait for the file lock, so a second process on the
+// same file fails at start-up instead of hanging.
+var lockTimeout = 2 * time.Second
+
+// Options tunes a Store. Zero values take the defaults.
+type Options struct {
+	// Retention is how long a snapshot lives after its last commit, and a
+	// sent or failed outbox entry after it was marked.
+	Retention time.Duration
+	// DedupeTTL is how long a committed MessageSid counts as seen.
+	DedupeTTL time.Duration
+	// Now is the clock for expiry and UpdatedAt (tests inject a fake one).
+	Now func() time.Time
+	// MaxBatchDelay is how long a commit waits for others to share its
+	// transaction: latency traded for fewer fsyncs.
+	MaxBatchDelay time.Duration
+	// SweepInterval is how often expired records are deleted in the
+	// background; negative turns the background sweep off.
+	SweepInterval time.Duration
+	// Logger receives background sweep failures; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Retention <= 0 {
+		o.Retention = DefaultRetention
+	}
+	if o.DedupeTTL <= 0 {
+		o.DedupeTTL = DefaultDedupeTTL
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxBatchDelay <= 0 {
+		o.MaxBatchDelay = DefaultMaxBatchDelay
+	}
+	if o.SweepInterval == 0 {
+		o.SweepInterval = DefaultSweepInterval
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Store is a persistence.Store in one bbolt file. It is safe for concurrent
+// use; only one process may hold the file open.
+type Store struct {
+	db   *bolt.DB
+	opts Options
+
+	stopSweep context.CancelFunc
+	swept     chan struct{} // closed when the sweep loop has ended
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens or creates the store file at path (and its directory, mode
+// 0700; the file is 0600 since it holds sealed patient data).
+func Open(path string, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("open store: create directory: %w", err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("open store %s: file is locked by another process", path)
+		}
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db.MaxBatchDelay = opts.MaxBatchDelay
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s := &Store{db: db, opts: opts, swept: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopSweep = cancel
+	if opts.SweepInterval > 0 {
+		go s.sweepLoop(ctx, opts.SweepInterval)
+	} else {
+		close(s.swept)
+	}
+	return s, nil
+}
+
+// Ping reports whether the file is open.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("ping store: %w", err)
+	}
+	if err := s.db.View(func(*bolt.Tx) error { return nil }); err != nil {
+		return fmt.Errorf("ping store: %w", err)
+	}
+	return nil
+}
+
+// Close stops the background sweep and closes the file once every running
+// transaction has finished. Later calls return the first call's result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.stopSweep()
+		<-s.swept
+		if err := s.db.Close(); err != nil {
+			s.closeErr = fmt.Errorf("close store: %w", err)
+		}
+	})
+	return s.closeErr
+}
+
+func (s *Store) now() time.Time { return s.opts.Now() }

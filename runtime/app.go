@@ -1,0 +1,173 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	goruntime "runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/frontdesk-health/frontdesk/actors/conversation"
+	"github.com/frontdesk-health/frontdesk/actors/conversation/catalog"
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
+	"github.com/frontdesk-health/frontdesk/actors/outbound"
+	"github.com/frontdesk-health/frontdesk/emr"
+	"github.com/frontdesk-health/frontdesk/emr/demo"
+	"github.com/frontdesk-health/frontdesk/http/simulator"
+	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/persistence/embedded"
+	"github.com/frontdesk-health/frontdesk/runtime/config"
+	"github.com/frontdesk-health/frontdesk/runtime/metrics"
+	"github.com/frontdesk-health/frontdesk/runtime/pii"
+)
+
+// App is one frontdesk process, wired and ready to serve.
+type App struct {
+	cfg     config.Config
+	log     *slog.Logger
+	now     func() time.Time
+	metrics *metrics.Metrics
+	store   persistence.Store
+	codec   *outbound.Codec
+	hasher  *pii.Hasher
+
+	system    *actor.ActorSystem
+	router    *conversation.Router
+	hospitals map[string]*actor.PID
+	outbound  *outboundRegistry
+	sends     sync.WaitGroup // outbound sends in flight
+	commits   sync.WaitGroup // conversation commits in flight
+
+	sink    *simulator.Sink // nil when Twilio sends
+	demoEMR *demo.EMR       // nil without a demo hospital
+	handler http.Handler
+	server  *http.Server
+
+	stopping atomic.Bool
+}
+
+// New wires a process from its configuration.
+func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
+	s := &settings{now: time.Now, emrs: map[string]emr.Client{}, httpClient: defaultHTTPClient(), shards: 2 * goruntime.GOMAXPROCS(0)}
+	for _, o := range opts {
+		o(s)
+	}
+	a := &App{cfg: cfg, log: log, now: s.now, metrics: metrics.New()}
+	keyring, err := loadKeyring(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a.hasher = pii.NewHasher(keyring.HashKey())
+	a.codec = outbound.NewCodec(keyring, a.hasher)
+	if a.store, err = openStore(cfg, s.now, log); err != nil {
+		return nil, err
+	}
+	if err := a.wire(s, keyring); err != nil {
+		a.store.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// openStore opens the store the configuration names.
+func openStore(cfg config.Config, now func() time.Time, log *slog.Logger) (persistence.Store, error) {
+	if cfg.RedisURL.Value() != "" {
+		return nil, errors.New("open store: REDIS_URL is set but this build has no Redis store yet; unset it to use the embedded store")
+	}
+	st, err := embedded.Open(filepath.Join(cfg.DataDir, "frontdesk.db"), embedded.Options{Now: now, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
+	}
+	return st, nil
+}
+
+// wire builds the actors and the HTTP handler.
+func (a *App) wire(s *settings, sealer persistence.Sealer) error {
+	clients, demoEMR, err := emrClients(a.cfg, s)
+	if err != nil {
+		return err
+	}
+	a.demoEMR = demoEMR
+	a.system = a.newActorSystem()
+	if err := a.spawnHospitals(clients); err != nil {
+		return err
+	}
+	transport := s.transport
+	if transport == nil {
+		if a.cfg.TwilioConfigured() {
+			if transport, err = newTwilioTransport(a.cfg); err != nil {
+				return err
+			}
+		} else {
+			a.sink = simulator.NewSink()
+			transport = a.sink
+		}
+	}
+	a.newOutbound(transport)
+	cat, err := catalog.Load()
+	if err != nil {
+		return err
+	}
+	hospitals := make(map[string]*flow.Hospital, len(a.cfg.Hospitals))
+	for i := range a.cfg.Hospitals {
+		h := &a.cfg.Hospitals[i]
+		hospitals[h.Code] = &flow.Hospital{Config: h, Caps: clients[h.Code].Capabilities()}
+	}
+	deps := &conversation.Deps{
+		Engine: flow.New(cat), Catalog: cat, Hospitals: hospitals,
+		Store: a.store, Sealer: sealer, Hasher: a.hasher, Codec: a.codec,
+		HospitalPID:    func(code string) *actor.PID { return a.hospitals[code] },
+		OutboundPID:    a.outbound.pid,
+		Now:            a.now,
+		SessionTimeout: a.cfg.SessionTimeout,
+		PassivateAfter: a.cfg.PassivateAfter,
+		CommitTimeout:  5 * time.Second,
+		Metrics:        a.metrics,
+		Logger:         a.log,
+		Fault:          s.fault,
+		Commits:        &a.commits,
+	}
+	if a.router, err = conversation.NewRouter(a.system, deps, s.shards, 10*time.Second); err != nil {
+		return err
+	}
+	a.handler = a.routes()
+	return nil
+}
+
+// Handler is the process's HTTP handler.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Serve answers HTTP on ln until Shutdown.
+func (a *App) Serve(ln net.Listener) error {
+	a.server = &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve http: %w", err)
+	}
+	return nil
+}
+
+// ready reports whether the process takes traffic.
+func (a *App) ready(ctx context.Context) error {
+	if a.stopping.Load() {
+		return errors.New("shutting down")
+	}
+	if err := a.store.Ping(ctx); err != nil {
+		return fmt.Errorf("store unreachable: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package config
+
+import "time"
+
+// Environment variable names of CONTRACT §1. They are exported so that a
+// command-line front end can mirror them as flags without retyping them.
+const (
+	EnvAddr             = "FRONTDESK_ADDR"
+	EnvPublicURL        = "FRONTDESK_PUBLIC_URL"
+	EnvConfig           = "FRONTDESK_CONFIG"
+	EnvDataDir          = "FRONTDESK_DATA_DIR"
+	EnvRedisURL         = "REDIS_URL"
+	EnvEncryptionKey    = "FRONTDESK_ENCRYPTION_KEY"
+	EnvTwilioAccountSID = "TWILIO_ACCOUNT_SID"
+	EnvTwilioAuthToken  = "TWILIO_AUTH_TOKEN"
+	EnvTwilioAPIBaseURL = "TWILIO_API_BASE_URL"
+	EnvSessionTimeout   = "FRONTDESK_SESSION_TIMEOUT"
+	EnvLogLevel         = "FRONTDESK_LOG_LEVEL"
+	EnvPassivateAfter   = "FRONTDESK_PASSIVATE_AFTER"
+)
+
+// Defaults applied when a variable or field is unset. They make a bare
+// `go run ./cmd/frontdesk` a working demo on the loopback interface.
+const (
+	DefaultAddr             = "127.0.0.1:8080"
+	DefaultDataDir          = "./data"
+	DefaultTwilioAPIBaseURL = "https://api.twilio.com"
+	DefaultSessionTimeout   = 15 * time.Minute
+	DefaultPassivateAfter   = 2 * time.Minute
+	DefaultLogLevel         = "info"
+	DefaultTimezone         = "Asia/Kolkata"
+	DefaultEMRTimeout       = 5 * time.Second
+	// MaxEMRTimeout bounds emr.timeout: Twilio waits at most 15 s for a
+	// webhook, and a patient waiting a minute has already given up.
+	MaxEMRTimeout = 60 * time.Second
+)
+
+// EncryptionKeySize is the length in bytes of FRONTDESK_ENCRYPTION_KEY
+// once decoded: an AES-256 key.
+const EncryptionKeySize = 32
+
+// The kinds of EMR adapter a hospital can use (emr.kind).
+const (
+	EMRKindRESTAPI = "restapi"
+	EMRKindFHIR    = "fhir"
+	EMRKindDemo    = "demo"
+)
+
+// SupportedLanguages lists the languages the message catalog speaks; a
+// hospital's languages and messages keys must come from it.
+func SupportedLanguages() []string { return []string{"en", "hi"} }

@@ -1,0 +1,59 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Shutdown stops the process gracefully: readiness goes false, the HTTP
+// server stops accepting and lets webhooks in progress finish (each waits
+// for its commit), conversation actors stop, commits and sends in flight
+// complete, then the store closes. ctx bounds the whole sequence.
+func (a *App) Shutdown(ctx context.Context) error {
+	a.stopping.Store(true)
+	var errs []error
+	if a.server != nil {
+		if err := a.server.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop http server: %w", err))
+		}
+	}
+	for _, pid := range a.router.Shards() {
+		if err := a.system.Root.StopFuture(pid).Wait(); err != nil {
+			errs = append(errs, fmt.Errorf("stop conversations: %w", err))
+		}
+	}
+	if err := wait(ctx, &a.commits); err != nil {
+		errs = append(errs, fmt.Errorf("wait for commits: %w", err))
+	}
+	if err := wait(ctx, &a.sends); err != nil {
+		errs = append(errs, fmt.Errorf("wait for outbound sends: %w", err))
+	}
+	for _, pid := range a.outbound.all() {
+		a.system.Root.Stop(pid)
+	}
+	for _, pid := range a.hospitals {
+		a.system.Root.Stop(pid)
+	}
+	a.system.Shutdown()
+	if err := a.store.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close store: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// wait waits for wg or the end of ctx.
+func wait(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
