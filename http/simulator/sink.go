@@ -90,8 +90,28 @@ func (s *Sink) Wait(ctx context.Context, phone string, after int) []Sent {
 		select {
 		case <-w:
 		case <-ctx.Done():
+			s.dropWaiter(phone, w)
 			return nil
 		}
+	}
+}
+
+// dropWaiter forgets a waiter whose poll ended without a message, so
+// pages that poll an idle number do not pile up channels.
+func (s *Sink) dropWaiter(phone string, w chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ws := s.waiters[phone]
+	for i, x := range ws {
+		if x == w {
+			ws = append(ws[:i], ws[i+1:]...)
+			break
+		}
+	}
+	if len(ws) == 0 {
+		delete(s.waiters, phone)
+	} else {
+		s.waiters[phone] = ws
 	}
 }
 

@@ -37,7 +37,7 @@ func (s *Store) Load(ctx context.Context, key string) (persistence.Snapshot, err
 
 // Commit writes one conversation turn atomically after checking the
 // snapshot version (see persistence.Snapshots and storetest for the rules).
-// It waits up to MaxBatchDelay so that concurrent commits share an fsync.
+// Concurrent commits share a transaction and its fsync (see batch).
 func (s *Store) Commit(ctx context.Context, c persistence.Commit) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -48,8 +48,8 @@ func (s *Store) Commit(ctx context.Context, c persistence.Commit) error {
 	now := s.now()
 	var stored uint64
 	var conflict bool
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		// Batch may run this more than once; start from scratch each time.
+	err := s.batch(ctx, func(tx *bolt.Tx) error {
+		// The group writer may run this more than once; start from scratch.
 		// A conflict is reported through the variable, not as an error,
 		// because an error would roll back every commit sharing the batch.
 		conflict = false

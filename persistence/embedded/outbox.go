@@ -24,7 +24,7 @@ func (s *Store) Enqueue(ctx context.Context, entries ...persistence.OutboxEntry)
 	if len(entries) == 0 {
 		return nil
 	}
-	if err := s.db.Batch(func(tx *bolt.Tx) error { return putEntries(tx, entries) }); err != nil {
+	if err := s.batch(ctx, func(tx *bolt.Tx) error { return putEntries(tx, entries) }); err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
 	return nil
@@ -133,7 +133,7 @@ func (s *Store) updateEntry(ctx context.Context, sender, id string, change func(
 	key := pairKey(sender, id)
 	now := s.now()
 	var missing bool
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.batch(ctx, func(tx *bolt.Tx) error {
 		missing = false
 		entries := tx.Bucket(bucketOutbox)
 		v := entries.Get(key)

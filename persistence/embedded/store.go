@@ -1,8 +1,9 @@
 // Package embedded is the single-file persistence.Store for one clinic or
-// the demo, on bbolt. Every write goes through bbolt's Batch, so commits
-// from many conversations arriving within MaxBatchDelay share one
-// transaction and one fsync; each commit's version check and writes happen
-// inside that transaction, so a commit is all or nothing.
+// the demo, on bbolt. Every write goes through one group writer (writer.go):
+// commits from many conversations that arrive while the previous
+// transaction is being written share the next transaction and its fsync;
+// each commit's version check and writes happen inside that transaction,
+// so a commit is all or nothing.
 //
 // Buckets (keys are raw bytes; "pair" is uvarint(len(a)) | a | b, which keeps
 // one sender's or hospital's keys contiguous and unambiguous):
@@ -34,13 +35,14 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/frontdesk-health/frontdesk/persistence"
 )
 
 // Defaults for Options fields left zero.
 const (
 	DefaultRetention     = 30 * 24 * time.Hour
 	DefaultDedupeTTL     = 7 * 24 * time.Hour
-	DefaultMaxBatchDelay = time.Millisecond
 	DefaultSweepInterval = time.Hour
 )
 
@@ -57,9 +59,6 @@ type Options struct {
 	DedupeTTL time.Duration
 	// Now is the clock for expiry and UpdatedAt (tests inject a fake one).
 	Now func() time.Time
-	// MaxBatchDelay is how long a commit waits for others to share its
-	// transaction: latency traded for fewer fsyncs.
-	MaxBatchDelay time.Duration
 	// SweepInterval is how often expired records are deleted in the
 	// background; negative turns the background sweep off.
 	SweepInterval time.Duration
@@ -77,9 +76,6 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.MaxBatchDelay <= 0 {
-		o.MaxBatchDelay = DefaultMaxBatchDelay
-	}
 	if o.SweepInterval == 0 {
 		o.SweepInterval = DefaultSweepInterval
 	}
@@ -89,11 +85,20 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// Store must keep satisfying the contract that storetest checks.
+var _ persistence.Store = (*Store)(nil)
+
 // Store is a persistence.Store in one bbolt file. It is safe for concurrent
 // use; only one process may hold the file open.
 type Store struct {
 	db   *bolt.DB
 	opts Options
+
+	writes  chan write    // to the group writer
+	writeMu sync.RWMutex  // held to queue a write; Close takes it to stop queueing
+	closed  bool          // guarded by writeMu
+	closing chan struct{} // closed by Close once no write can be queued
+	written chan struct{} // closed when the group writer has ended
 
 	stopSweep context.CancelFunc
 	swept     chan struct{} // closed when the sweep loop has ended
@@ -115,7 +120,6 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db.MaxBatchDelay = opts.MaxBatchDelay
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -128,7 +132,9 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{db: db, opts: opts, swept: make(chan struct{})}
+	s := &Store{db: db, opts: opts, swept: make(chan struct{}),
+		writes: make(chan write, maxGroup), closing: make(chan struct{}), written: make(chan struct{})}
+	go s.writeLoop()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stopSweep = cancel
 	if opts.SweepInterval > 0 {
@@ -156,6 +162,12 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.stopSweep()
 		<-s.swept
+		s.writeMu.Lock()
+		s.closed = true
+		s.writeMu.Unlock()
+		s.finishWrites()
+		close(s.closing)
+		<-s.written
 		if err := s.db.Close(); err != nil {
 			s.closeErr = fmt.Errorf("close store: %w", err)
 		}

@@ -35,3 +35,15 @@ func TestContractDurable(t *testing.T) {
 		return openAt(t, filepath.Join(dir, "store.db"), Options{})
 	})
 }
+
+// TestContractWallClock runs the suite's wall-clock expiry path, the one a
+// Redis backend with real TTLs takes, so that path is known to work.
+func TestContractWallClock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for two-second TTLs")
+	}
+	opts := Options{Retention: 2 * time.Second, DedupeTTL: 2 * time.Second}
+	storetest.Run(t, func(t *testing.T) persistence.Store {
+		return openAt(t, filepath.Join(t.TempDir(), "store.db"), opts)
+	}, storetest.WithExpiry(storetest.Expiry{Retention: opts.Retention, DedupeTTL: opts.DedupeTTL}))
+}

@@ -118,6 +118,13 @@ func loadSlots(t *turn) emr.Call {
 
 func slotsLoaded(t *turn, r emr.Result) bool {
 	if len(r.Slots) == 0 {
+		if t.s.Step != stepBookDoctor {
+			// Reloaded after the chosen slot was taken: the doctors' list
+			// is no longer the one on screen, so load it again.
+			t.say("no_slots")
+			t.goTo(stepBookDoctor)
+			return false
+		}
 		t.retry("no_slots")
 		return false
 	}

@@ -48,12 +48,12 @@ func cleanText(s string) string {
 }
 
 // isInvisible reports format characters that change nothing a patient
-// means: zero-width spaces and joiners, bidi marks, variation selectors,
-// skin-tone modifiers.
+// means: zero-width spaces and joiners, bidi marks, embeddings and
+// isolates, variation selectors, skin-tone modifiers.
 func isInvisible(r rune) bool {
 	switch {
-	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2060 && r <= 0x2064,
-		r == 0xFEFF, r >= 0xFE00 && r <= 0xFE0F, r >= 0x1F3FB && r <= 0x1F3FF:
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2060 && r <= 0x206F,
+		r == 0x061C, r == 0xFEFF, r >= 0xFE00 && r <= 0xFE0F, r >= 0x1F3FB && r <= 0x1F3FF:
 		return true
 	}
 	return false

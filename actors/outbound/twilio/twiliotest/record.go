@@ -78,3 +78,11 @@ func copySent(all []Sent, keep func(Sent) bool) []Sent {
 	}
 	return out
 }
+
+// Changed returns a channel that is closed when the next message is
+// recorded, for callers that wait on their own conditions.
+func (s *Server) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
