@@ -23,5 +23,6 @@ func (a *App) routes() http.Handler {
 		{Method: http.MethodPost, Path: "/twilio/status", Handler: hooks.Status},
 	}
 	routes = append(routes, api.Routes()...)
+	routes = append(routes, a.simulatorRoutes()...)
 	return server.New(server.Options{Logger: a.log, Metrics: a.metrics, Ready: a.ready, Routes: routes})
 }

@@ -17,6 +17,9 @@ func (s State) clone() State {
 	c.Options = slices.Clone(s.Options)
 	c.Answers.Docs = slices.Clone(s.Answers.Docs)
 	c.Queued = slices.Clone(s.Queued)
+	for i := range c.Queued {
+		c.Queued[i].Media = slices.Clone(c.Queued[i].Media)
+	}
 	c.Recent = slices.Clone(s.Recent)
 	if s.Awaiting != nil {
 		a := *s.Awaiting

@@ -1,0 +1,72 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+
+	"github.com/frontdesk-health/frontdesk/actors/conversation"
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
+	"github.com/frontdesk-health/frontdesk/emr/demo"
+	"github.com/frontdesk-health/frontdesk/http/server"
+	"github.com/frontdesk-health/frontdesk/http/simulator"
+	"github.com/frontdesk-health/frontdesk/http/webhook"
+)
+
+// simulatorRoutes are the web simulator's routes: served only while
+// replies go to the simulator's sink (no Twilio credentials).
+func (a *App) simulatorRoutes() []server.Route {
+	if a.sink == nil {
+		return nil
+	}
+	return simulator.Routes(simulator.Options{
+		Sink: a.sink, Submit: a.submit, Hospitals: a.cfg.Hospitals, Demo: a.demoEMR,
+		Confirm: a.confirmDemoPayment, PublicURL: a.cfg.PublicURL, Logger: a.log,
+	})
+}
+
+// submit runs a simulated inbound message through the real webhook
+// handler, signed as Twilio would sign it when a token is configured.
+func (a *App) submit(ctx context.Context, form url.Values) (int, error) {
+	target := a.cfg.PublicURL + "/twilio/messages"
+	if a.cfg.TwilioConfigured() {
+		form.Set("AccountSid", a.cfg.TwilioAccountSID)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/twilio/messages", strings.NewReader(form.Encode()))
+	if err != nil {
+		return 0, fmt.Errorf("build simulated webhook: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if token := a.cfg.TwilioAuthToken.Value(); token != "" {
+		req.Header.Set("X-Twilio-Signature", webhook.Sign(token, target, form))
+	}
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	return rec.Code, nil
+}
+
+// confirmDemoPayment delivers the demo EMR's payment confirmation to the
+// patient's conversation, as an EMR would through /api/confirmvideoappt.
+func (a *App) confirmDemoPayment(ctx context.Context, code string, v demo.VideoConfirmation) error {
+	var sender string
+	for _, h := range a.cfg.Hospitals {
+		if h.Code == code {
+			sender = h.Sender
+		}
+	}
+	ack, err := a.router.Deliver(ctx, &conversation.Deliver{
+		Key: conversation.Key{Sender: sender, Phone: v.Mobile},
+		Event: &flow.VideoConfirmed{Hospital: code, AppointmentID: v.AppointmentID, Doctor: v.Doctor,
+			When: v.DateTime, Link: v.Link},
+	})
+	if err == nil {
+		err = ack.Err
+	}
+	if err != nil {
+		return fmt.Errorf("confirm demo payment: %w", err)
+	}
+	return nil
+}
