@@ -45,6 +45,21 @@ type Snapshots interface {
 	// ExpectVersion (0 for a conversation never stored), else ErrConflict
 	// and nothing is written.
 	Commit(ctx context.Context, c Commit) error
+	// Wakes lists up to limit conversations marked to be woken after a
+	// restart (see Commit.Wake) whose mark has not expired.
+	Wakes(ctx context.Context, limit int) ([]Wake, error)
+}
+
+// WakeTTL is how long a wake mark lives: a conversation waits for an EMR
+// answer for seconds, and treats a call older than a few minutes as lost,
+// so an older mark would wake it for nothing.
+const WakeTTL = 10 * time.Minute
+
+// Wake is a conversation to wake after a restart: its key and the sealed
+// address (sender and patient) to route a message to it.
+type Wake struct {
+	Key  string
+	Data []byte
 }
 
 // Snapshot is a conversation's serialised state at one version.
@@ -63,6 +78,11 @@ type Commit struct {
 	Outbox        []OutboxEntry
 	MessageSids   []string
 	Consent       []ConsentChange
+	// Wake applies to commits with Snapshot.Data: non-nil marks the
+	// conversation to be woken after a restart (it waits for an answer
+	// that a restart would lose) for WakeTTL, holding these sealed bytes;
+	// nil clears the mark. Commits without Snapshot.Data leave it alone.
+	Wake []byte
 }
 
 // Outbox holds messages accepted for sending and not yet sent.

@@ -24,6 +24,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/http/simulator"
 	"github.com/frontdesk-health/frontdesk/persistence"
 	"github.com/frontdesk-health/frontdesk/persistence/embedded"
+	redisstore "github.com/frontdesk-health/frontdesk/persistence/redis"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 	"github.com/frontdesk-health/frontdesk/runtime/metrics"
 	"github.com/frontdesk-health/frontdesk/runtime/pii"
@@ -46,6 +47,9 @@ type App struct {
 	sends     sync.WaitGroup // outbound sends in flight
 	commits   sync.WaitGroup // conversation commits in flight
 
+	background     sync.WaitGroup // start-up work running in the background
+	stopBackground context.CancelFunc
+
 	sink    *simulator.Sink // nil when Twilio sends
 	demoEMR *demo.EMR       // nil without a demo hospital
 	handler http.Handler
@@ -67,7 +71,7 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	}
 	a.hasher = pii.NewHasher(keyring.HashKey())
 	a.codec = outbound.NewCodec(keyring, a.hasher)
-	if a.store, err = openStore(cfg, s.now, log); err != nil {
+	if a.store, err = openStore(cfg, s.now, log, a.metrics); err != nil {
 		return nil, err
 	}
 	if err := a.wire(s, keyring); err != nil {
@@ -77,10 +81,24 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	return a, nil
 }
 
-// openStore opens the store the configuration names.
-func openStore(cfg config.Config, now func() time.Time, log *slog.Logger) (persistence.Store, error) {
-	if cfg.RedisURL.Value() != "" {
-		return nil, errors.New("open store: REDIS_URL is set but this build has no Redis store yet; unset it to use the embedded store")
+// openStore opens the store the configuration names: Redis when
+// REDIS_URL is set, else the embedded file in the data directory.
+func openStore(cfg config.Config, now func() time.Time, log *slog.Logger, m *metrics.Metrics) (persistence.Store, error) {
+	if url := cfg.RedisURL.Value(); url != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		st, err := redisstore.Open(ctx, redisstore.Options{URL: url, Now: now, Logger: log, Observer: redisstore.Observer{
+			OnBatch: func(size int, _ time.Duration, err error) {
+				m.StoreBatchSize.Observe(float64(size))
+				if err != nil {
+					m.CommitFailures.WithLabelValues("pipeline").Add(float64(size))
+				}
+			},
+		}})
+		if err != nil {
+			return nil, fmt.Errorf("open redis store: %w", err)
+		}
+		return st, nil
 	}
 	st, err := embedded.Open(filepath.Join(cfg.DataDir, "frontdesk.db"), embedded.Options{Now: now, Logger: log})
 	if err != nil {
@@ -139,6 +157,21 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 		return err
 	}
 	a.handler = a.routes()
+	var bg context.Context
+	bg, a.stopBackground = context.WithCancel(context.Background())
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		a.wakeWaiting(bg, sealer)
+	}()
+	a.server = &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second, // above the simulator's 25 s long poll
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 	return nil
 }
 
@@ -147,14 +180,6 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // Serve answers HTTP on ln until Shutdown.
 func (a *App) Serve(ln net.Listener) error {
-	a.server = &http.Server{
-		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
 	if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve http: %w", err)
 	}

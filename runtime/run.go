@@ -44,7 +44,11 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 func announce(cfg config.Config, log *slog.Logger, addr string) {
 	switch {
 	case cfg.Demo:
-		log.Info(fmt.Sprintf("frontdesk demo is running: open %s/ and send \"hi demo\" (demo EMR, embedded store in %s, replies shown in the simulator, no Twilio)", cfg.PublicURL, cfg.DataDir), "addr", addr)
+		store := "embedded store in " + cfg.DataDir
+		if cfg.StoreKind() == "redis" {
+			store = "Redis store"
+		}
+		log.Info(fmt.Sprintf("frontdesk demo is running: open %s/ and send \"hi demo\" (demo EMR, %s, replies shown in the simulator, no Twilio)", cfg.PublicURL, store), "addr", addr)
 	case !cfg.TwilioConfigured():
 		log.Warn("TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN are unset: webhook signatures are NOT checked and replies go to the simulator only; do not expose this process", "addr", addr)
 	default:

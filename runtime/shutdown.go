@@ -13,11 +13,13 @@ import (
 // complete, then the store closes. ctx bounds the whole sequence.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.stopping.Store(true)
+	a.stopBackground()
 	var errs []error
-	if a.server != nil {
-		if err := a.server.Shutdown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("stop http server: %w", err))
-		}
+	if err := wait(ctx, &a.background); err != nil {
+		errs = append(errs, fmt.Errorf("wait for start-up work: %w", err))
+	}
+	if err := a.server.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stop http server: %w", err))
 	}
 	for _, pid := range a.router.Shards() {
 		if err := a.system.Root.StopFuture(pid).Wait(); err != nil {
@@ -27,11 +29,15 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if err := wait(ctx, &a.commits); err != nil {
 		errs = append(errs, fmt.Errorf("wait for commits: %w", err))
 	}
+	// Outbound actors stop first so that no new send starts while the
+	// ones in flight are waited for.
+	for _, pid := range a.outbound.all() {
+		if err := a.system.Root.StopFuture(pid).Wait(); err != nil {
+			errs = append(errs, fmt.Errorf("stop outbound actor: %w", err))
+		}
+	}
 	if err := wait(ctx, &a.sends); err != nil {
 		errs = append(errs, fmt.Errorf("wait for outbound sends: %w", err))
-	}
-	for _, pid := range a.outbound.all() {
-		a.system.Root.Stop(pid)
 	}
 	for _, pid := range a.hospitals {
 		a.system.Root.Stop(pid)

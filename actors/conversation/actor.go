@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -28,6 +29,9 @@ type conv struct {
 	busy    bool       // a commit is in flight
 	queue   []*pending // events waiting for the commit in flight
 	current *pending   // the event being decided (for panic recovery)
+
+	lastActive time.Time   // last event, for passivation (real time)
+	idleTimer  *time.Timer // see idle.go
 }
 
 // pending is an event with whoever waits for its Ack.
@@ -52,19 +56,22 @@ func (c *conv) Receive(ctx actor.Context) {
 	case *actor.Started:
 		c.started(ctx)
 	case *Deliver:
+		c.touch()
 		c.enqueue(ctx, &pending{deliver: m, replyTo: ctx.Sender()})
 	case *replayed:
+		c.touch()
 		c.enqueue(ctx, &pending{deliver: m.deliver, replyTo: ctx.Sender(), failed: m.failed})
 	case *hospital.Answer:
+		c.touch()
 		c.enqueue(ctx, &pending{deliver: &Deliver{Key: c.key, Event: &flow.EMRDone{Result: m.Result}}})
-	case *actor.ReceiveTimeout:
+	case *idleTick:
 		c.idle(ctx)
 	case *stopIfIdle:
 		if c.isIdle() {
 			ctx.Stop(ctx.Self())
 			return
 		}
-		ctx.Send(ctx.Parent(), &stayAlive{})
+		ctx.Request(ctx.Parent(), &stayAlive{}) // the shard finds the child by its sender
 	case *actor.Restarting:
 		c.restarting(ctx)
 	case *actor.Stopping:
@@ -74,7 +81,8 @@ func (c *conv) Receive(ctx actor.Context) {
 
 // started loads the last committed state and resumes a call in flight.
 func (c *conv) started(ctx actor.Context) {
-	ctx.SetReceiveTimeout(c.deps.PassivateAfter)
+	c.touch()
+	c.armIdle(ctx, c.deps.PassivateAfter)
 	if err := c.load(); err != nil {
 		c.loadErr = err
 		c.log.Error("load conversation", "err", err)
@@ -118,6 +126,10 @@ func (c *conv) enqueue(ctx actor.Context, p *pending) {
 		ctx.Stop(ctx.Self())
 		return
 	}
+	if p.deliver.Event == nil {
+		c.respond(ctx, p, &Ack{}) // a wake-up: Started has done the work
+		return
+	}
 	c.queue = append(c.queue, p)
 	c.pump(ctx)
 }
@@ -134,18 +146,11 @@ func (c *conv) isIdle() bool {
 	return !c.busy && len(c.queue) == 0 && c.state.Awaiting == nil
 }
 
-// idle asks the shard to passivate this actor, or waits another round.
-func (c *conv) idle(ctx actor.Context) {
-	if c.isIdle() {
-		ctx.Send(ctx.Parent(), &passivate{})
-	}
-	ctx.SetReceiveTimeout(c.deps.PassivateAfter)
-}
-
 // restarting hands the events this instance holds to the next instance:
 // the one whose decision panicked is marked, so it is answered with an
 // apology instead of panicking again.
 func (c *conv) restarting(ctx actor.Context) {
+	c.stopIdle()
 	c.deps.Metrics.ActorRestarts.WithLabelValues("conversation").Inc()
 	c.log.Error("conversation panicked; restarting from its last committed state")
 	if p := c.current; p != nil {
@@ -161,6 +166,7 @@ func (c *conv) restarting(ctx actor.Context) {
 
 // stopping answers whoever still waits, so no webhook hangs on shutdown.
 func (c *conv) stopping(ctx actor.Context) {
+	c.stopIdle()
 	for _, p := range c.queue {
 		c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: shutting down", ErrNotAccepted)})
 	}

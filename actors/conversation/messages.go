@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 )
@@ -18,7 +19,9 @@ type Key struct {
 func (k Key) String() string { return k.Sender + "|" + k.Phone }
 
 // Deliver carries an event to a conversation. The sender of the request
-// receives an *Ack once the event is committed, or an error.
+// receives an *Ack once the event is committed, or an error. A Deliver
+// without an Event only wakes the conversation (after a restart, one that
+// waits for the EMR resumes its call as it starts).
 type Deliver struct {
 	Key   Key
 	Event flow.Event
@@ -53,3 +56,12 @@ type replayed struct {
 
 // committed is the result of a commit, back in the actor.
 type committed struct{ err error }
+
+// ParseKey reads a Key from its String form.
+func ParseKey(s string) (Key, bool) {
+	sender, phone, ok := strings.Cut(s, "|")
+	if !ok || sender == "" || phone == "" {
+		return Key{}, false
+	}
+	return Key{Sender: sender, Phone: phone}, true
+}

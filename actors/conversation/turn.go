@@ -140,6 +140,13 @@ func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.I
 	if in != nil && in.Sid != "" {
 		commit.MessageSids = []string{in.Sid}
 	}
+	if next.Awaiting != nil {
+		// Waiting for the EMR: a restart must wake this conversation so
+		// the call is resumed without the patient writing again.
+		if commit.Wake, err = c.deps.Sealer.Seal([]byte(c.key.String())); err != nil {
+			return persistence.Commit{}, nil, fmt.Errorf("seal wake address: %w", err)
+		}
+	}
 	for _, ch := range fx.Consent {
 		commit.Consent = append(commit.Consent, persistence.ConsentChange{
 			Hospital: ch.Hospital, Subject: c.deps.Hasher.Hash(c.key.Phone), OptedOut: ch.OptedOut, At: now, Source: "patient",

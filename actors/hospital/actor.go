@@ -2,6 +2,7 @@ package hospital
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -167,6 +168,11 @@ func (h *hospital) finished(ctx actor.Context, d *done) {
 	down := d.result.Err != nil && emr.KindOf(d.result.Err) == emr.Unavailable
 	if h.brk.record(now, down) {
 		h.breakerChanged()
+	}
+	if d.result.Err != nil && d.req.Call.Op.Writes() && errors.Is(d.result.Err, context.DeadlineExceeded) {
+		// The EMR may have done it before the answer was lost: the patient
+		// is told to check, not invited to do it twice.
+		d.result.Err = &emr.Error{Op: string(d.req.Call.Op), Kind: emr.OutcomeUnknown, Err: d.result.Err}
 	}
 	result := "ok"
 	if d.result.Err != nil {

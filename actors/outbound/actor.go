@@ -80,7 +80,11 @@ type result struct {
 	entry      persistence.OutboxEntry
 	providerID string
 	err        error
+	retryIn    time.Duration // > 0: still pending, try again after this
 }
+
+// retry is the timer's signal that a lane's head may be tried again.
+type retry struct{ lane string }
 
 func newSender(opts Options) *sender {
 	return &sender{
@@ -110,6 +114,14 @@ func (s *sender) Receive(ctx actor.Context) {
 		s.schedule(ctx)
 	case *result:
 		s.finished(ctx, m)
+	case *retry:
+		if q := s.lanes[m.lane]; len(q) > 0 && s.running < s.opts.MaxInFlight {
+			s.start(ctx, q[0])
+			return
+		}
+		s.busy[m.lane] = false
+		s.order = append(s.order, m.lane)
+		s.schedule(ctx)
 	case *actor.Restarting:
 		s.opts.Metrics.ActorRestarts.WithLabelValues("outbound").Inc()
 	}
@@ -181,6 +193,16 @@ func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
 func (s *sender) finished(ctx actor.Context, r *result) {
 	s.running--
 	lane := r.entry.Lane
+	if r.retryIn > 0 {
+		// The lane waits: later messages to this patient must not pass it.
+		s.opts.Metrics.SendRetries.Inc()
+		s.log.Warn("send failed; will retry", "entry", r.entry.ID, "lane", lane, "in", r.retryIn, "err", r.err)
+		s.lanes[lane][0] = r.entry
+		system, self := ctx.ActorSystem(), ctx.Self()
+		time.AfterFunc(r.retryIn, func() { system.Root.Send(self, &retry{lane: lane}) })
+		s.schedule(ctx)
+		return
+	}
 	s.busy[lane] = false
 	delete(s.known, r.entry.ID)
 	if q := s.lanes[lane]; len(q) > 0 && q[0].ID == r.entry.ID {

@@ -7,9 +7,9 @@ import (
 )
 
 func TestSplit(t *testing.T) {
-	long := strings.Repeat("word ", 500)                 // 2500 chars, spaces only
+	long := strings.Repeat("word ", 500)                  // 2500 chars, spaces only
 	lines := strings.Repeat("line of text number\n", 120) // 2400 chars, line breaks
-	devanagari := strings.Repeat("नमस्ते ", 300)           // multi-byte runes
+	devanagari := strings.Repeat("नमस्ते ", 300)          // multi-byte runes
 	oneWord := strings.Repeat("x", 3500)
 	tests := []struct {
 		name  string

@@ -15,6 +15,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
 	"github.com/frontdesk-health/frontdesk/http/server"
 	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/runtime/config"
 	"github.com/frontdesk-health/frontdesk/runtime/metrics"
 	"github.com/frontdesk-health/frontdesk/runtime/pii"
 )
@@ -73,14 +74,23 @@ func (a *API) handle(route string, fn func(c *gin.Context) error) gin.HandlerFun
 	}
 }
 
+// request authenticates a call and reads its body.
+func (a *API) request(c *gin.Context) (*config.Hospital, map[string]string, error) {
+	h, err := a.opts.Keys.hospital(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := decode(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, f, nil
+}
+
 // notify sends a message from the EMR to a patient: message, a blank line
 // and the call to action, with optional media.
 func (a *API) notify(c *gin.Context) error {
-	h, err := a.opts.Keys.hospital(c)
-	if err != nil {
-		return err
-	}
-	f, err := decode(c)
+	h, f, err := a.request(c)
 	if err != nil {
 		return err
 	}
@@ -128,11 +138,7 @@ func (a *API) notify(c *gin.Context) error {
 
 // confirm closes a patient's wait for payment and sends the video link.
 func (a *API) confirm(c *gin.Context) error {
-	h, err := a.opts.Keys.hospital(c)
-	if err != nil {
-		return err
-	}
-	f, err := decode(c)
+	h, f, err := a.request(c)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,15 @@ func decode(c *gin.Context) (map[string]string, error) {
 	r.Body = http.MaxBytesReader(c.Writer, r.Body, maxBody)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "application/x-www-form-urlencoded" || ct == "multipart/form-data" {
-		if err := r.ParseMultipartForm(maxBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		// ParseMultipartForm hides ParseForm's errors (a body over the
+		// limit reads as an empty form), so url-encoded bodies use ParseForm.
+		var err error
+		if ct == "multipart/form-data" {
+			err = r.ParseMultipartForm(maxBody)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
 			return nil, bodyError(err)
 		}
 		out := map[string]string{}

@@ -22,9 +22,10 @@ var pages = template.Must(template.ParseFS(static, "static/*.html"))
 
 // assets are the files served under /simulator/assets/, with their types.
 var assets = map[string]string{
-	"app.js":   "text/javascript; charset=utf-8",
-	"app.css":  "text/css; charset=utf-8",
-	"demo.css": "text/css; charset=utf-8",
+	"app.js":    "text/javascript; charset=utf-8",
+	"render.js": "text/javascript; charset=utf-8",
+	"app.css":   "text/css; charset=utf-8",
+	"demo.css":  "text/css; charset=utf-8",
 }
 
 // csp keeps the page to its own scripts and styles; images may come from

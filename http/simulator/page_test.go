@@ -25,7 +25,7 @@ func TestPageServesTheChat(t *testing.T) {
 		`value="demo" data-sender="whatsapp:&#43;14155238886"`, // each hospital with its sender
 		`value="abc" data-sender="whatsapp:&#43;14155550100"`,
 		`<kbd>hi <span id="hint-code">demo</span></kbd> to start`,
-		`src="/simulator/assets/app.js"`, `href="/simulator/assets/app.css"`,
+		`src="/simulator/assets/render.js"`, `src="/simulator/assets/app.js"`, `href="/simulator/assets/app.css"`,
 	} {
 		assert.Contains(t, page, want)
 	}
@@ -42,9 +42,10 @@ func TestPageWithoutHospitals(t *testing.T) {
 func TestAssetsAreServed(t *testing.T) {
 	hs := newHarness(t, Options{})
 	for name, want := range map[string]string{
-		"app.js":   "text/javascript; charset=utf-8",
-		"app.css":  "text/css; charset=utf-8",
-		"demo.css": "text/css; charset=utf-8",
+		"app.js":    "text/javascript; charset=utf-8",
+		"render.js": "text/javascript; charset=utf-8",
+		"app.css":   "text/css; charset=utf-8",
+		"demo.css":  "text/css; charset=utf-8",
 	} {
 		code, ct, body := get(t, hs.srv.URL+"/simulator/assets/"+name)
 		require.Equal(t, http.StatusOK, code, name)

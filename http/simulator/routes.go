@@ -35,7 +35,9 @@ type Options struct {
 	// EMR, which receives them, can fetch the files. Empty: the request's
 	// own host.
 	PublicURL string
-	Logger    *slog.Logger
+	// Logger records failures of the webhook or of payment confirmations,
+	// never message contents or numbers. Nil discards.
+	Logger *slog.Logger
 }
 
 // longPoll bounds one GET /simulator/messages: short enough for proxies
@@ -57,7 +59,7 @@ type handlers struct {
 
 // Routes returns the simulator's part of the route table: the chat page
 // and its API, plus the demo EMR's record and payment pages when
-// opts.Demo is set.
+// opts.Demo is set. Sink and Submit are required.
 func Routes(opts Options) []server.Route {
 	return newHandlers(opts).routes()
 }

@@ -3,8 +3,6 @@ package webhook
 import (
 	"net/http"
 	"regexp"
-	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,12 +15,7 @@ var statusPattern = regexp.MustCompile(`^(accepted|scheduled|queued|sending|sent
 // Status handles POST /twilio/status: Twilio's delivery report for one of
 // our outbound messages. This version checks and counts it; storing the
 // status per message comes with the reliable-outbound work.
-func (h *Handler) Status(c *gin.Context) {
-	begin := time.Now()
-	status := h.status(c)
-	h.opts.Metrics.WebhookRequests.WithLabelValues("status", strconv.Itoa(status)).Inc()
-	h.opts.Metrics.WebhookDuration.WithLabelValues("status").Observe(time.Since(begin).Seconds())
-}
+func (h *Handler) Status(c *gin.Context) { h.measure(c, "status", h.status) }
 
 func (h *Handler) status(c *gin.Context) int {
 	form, err := h.verifiedForm(c)

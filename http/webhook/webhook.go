@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -73,11 +74,14 @@ func New(opts Options) *Handler {
 }
 
 // Messages handles POST /twilio/messages.
-func (h *Handler) Messages(c *gin.Context) {
+func (h *Handler) Messages(c *gin.Context) { h.measure(c, "messages", h.messages) }
+
+// measure runs a handler and records its status and duration.
+func (h *Handler) measure(c *gin.Context, route string, fn func(*gin.Context) int) {
 	begin := time.Now()
-	status := h.messages(c)
-	h.opts.Metrics.WebhookRequests.WithLabelValues("messages", strconv.Itoa(status)).Inc()
-	h.opts.Metrics.WebhookDuration.WithLabelValues("messages").Observe(time.Since(begin).Seconds())
+	status := fn(c)
+	h.opts.Metrics.WebhookRequests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	h.opts.Metrics.WebhookDuration.WithLabelValues(route).Observe(time.Since(begin).Seconds())
 }
 
 func (h *Handler) messages(c *gin.Context) int {
@@ -113,6 +117,9 @@ func (h *Handler) messages(c *gin.Context) int {
 // signature and account.
 func (h *Handler) verifiedForm(c *gin.Context) (url.Values, error) {
 	r := c.Request
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		return nil, server.Errorf(http.StatusBadRequest, "body must be application/x-www-form-urlencoded")
+	}
 	r.Body = http.MaxBytesReader(c.Writer, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError

@@ -76,6 +76,9 @@ func (s *Store) Commit(ctx context.Context, c persistence.Commit) error {
 			if err := putSnapshot(tx, key, next); err != nil {
 				return err
 			}
+			if err := putWake(tx, key, c.Wake, now.Add(s.opts.WakeTTL)); err != nil {
+				return err
+			}
 		}
 		if err := putEntries(tx, c.Outbox); err != nil {
 			return err

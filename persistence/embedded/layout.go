@@ -15,6 +15,7 @@ var (
 	bucketSids           = []byte("sids")
 	bucketSidExpiry      = []byte("sid_expiry")
 	bucketConsent        = []byte("consent")
+	bucketWakes          = []byte("wakes")
 )
 
 // empty is the value of index entries, whose keys say everything.
@@ -22,7 +23,7 @@ var empty = []byte{}
 
 var allBuckets = [][]byte{
 	bucketSnapshots, bucketSnapshotExpiry, bucketOutbox, bucketPending,
-	bucketOutboxExpiry, bucketSids, bucketSidExpiry, bucketConsent,
+	bucketOutboxExpiry, bucketSids, bucketSidExpiry, bucketConsent, bucketWakes,
 }
 
 // pairKey joins two strings so that no two pairs share a key and all keys

@@ -16,6 +16,7 @@
 //	sids             MessageSid              → expires(8, BE)
 //	sid_expiry       expires(8, BE) | sid    → nothing; sweep index
 //	consent          pair(hospital, subject) → opted out, at, source
+//	wakes            conversation key        → expires(8, BE) | sealed address
 //
 // Expired snapshots, sids and done outbox entries are absent to every read
 // at once; Sweep (run periodically in the background) deletes them from
@@ -57,6 +58,8 @@ type Options struct {
 	Retention time.Duration
 	// DedupeTTL is how long a committed MessageSid counts as seen.
 	DedupeTTL time.Duration
+	// WakeTTL is how long a wake mark lives (default persistence.WakeTTL).
+	WakeTTL time.Duration
 	// Now is the clock for expiry and UpdatedAt (tests inject a fake one).
 	Now func() time.Time
 	// SweepInterval is how often expired records are deleted in the
@@ -72,6 +75,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.DedupeTTL <= 0 {
 		o.DedupeTTL = DefaultDedupeTTL
+	}
+	if o.WakeTTL <= 0 {
+		o.WakeTTL = persistence.WakeTTL
 	}
 	if o.Now == nil {
 		o.Now = time.Now

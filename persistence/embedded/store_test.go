@@ -24,10 +24,10 @@ func openAt(t *testing.T, path string, opts Options) *Store {
 
 func TestContract(t *testing.T) {
 	clock := storetest.NewClock(testStart)
-	opts := Options{Retention: time.Hour, DedupeTTL: 10 * time.Minute, Now: clock.Now}
+	opts := Options{Retention: time.Hour, DedupeTTL: 10 * time.Minute, WakeTTL: 5 * time.Minute, Now: clock.Now}
 	storetest.Run(t, func(t *testing.T) persistence.Store {
 		return openAt(t, filepath.Join(t.TempDir(), "store.db"), opts)
-	}, storetest.WithExpiry(storetest.Expiry{Retention: opts.Retention, DedupeTTL: opts.DedupeTTL, Clock: clock}))
+	}, storetest.WithExpiry(storetest.Expiry{Retention: opts.Retention, DedupeTTL: opts.DedupeTTL, WakeTTL: opts.WakeTTL, Clock: clock}))
 }
 
 func TestContractDurable(t *testing.T) {
@@ -42,8 +42,8 @@ func TestContractWallClock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for two-second TTLs")
 	}
-	opts := Options{Retention: 2 * time.Second, DedupeTTL: 2 * time.Second}
+	opts := Options{Retention: 2 * time.Second, DedupeTTL: 2 * time.Second, WakeTTL: 2 * time.Second}
 	storetest.Run(t, func(t *testing.T) persistence.Store {
 		return openAt(t, filepath.Join(t.TempDir(), "store.db"), opts)
-	}, storetest.WithExpiry(storetest.Expiry{Retention: opts.Retention, DedupeTTL: opts.DedupeTTL}))
+	}, storetest.WithExpiry(storetest.Expiry{Retention: opts.Retention, DedupeTTL: opts.DedupeTTL, WakeTTL: opts.WakeTTL}))
 }

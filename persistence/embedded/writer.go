@@ -94,7 +94,6 @@ func (s *Store) commitGroup(group []write) {
 	}
 }
 
-
 // finishWrites waits until the writer has taken every queued write; called
 // by Close after queueing has stopped.
 func (s *Store) finishWrites() {

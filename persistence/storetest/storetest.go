@@ -32,6 +32,11 @@
 //   - Consent: per hospital and subject, the change with the latest At wins
 //     (a change older than the stored one is ignored; on equal At the later
 //     commit wins); no subject is opted out by default; consent never expires.
+//   - Wake marks: a commit with Snapshot.Data sets the mark (Wake non-nil)
+//     or clears it (nil); a commit without Data or a refused commit leaves
+//     it as it was. Wakes lists live marks with their data, any order, up
+//     to limit (limit < 1 is an error); a mark expires WakeTTL after it was
+//     set.
 //   - Ping succeeds on an open store and fails after Close; Commit fails
 //     after Close.
 //
@@ -68,6 +73,9 @@ type Expiry struct {
 	Retention time.Duration
 	// DedupeTTL is how long the store remembers a MessageSid.
 	DedupeTTL time.Duration
+	// WakeTTL is how long a wake mark lives (persistence.WakeTTL unless the
+	// backend was opened with another).
+	WakeTTL time.Duration
 	// Clock is the store's time source. With a Clock the suite advances it
 	// (TTLs must then exceed a second); nil means the store expires on
 	// wall-clock time and the suite waits, polling.
@@ -101,7 +109,7 @@ func Run(t *testing.T, open func(t *testing.T) persistence.Store, opts ...Option
 	}
 	var checks []check
 	for _, group := range [][]check{
-		snapshotChecks, outboxChecks, dedupeChecks, consentChecks,
+		snapshotChecks, wakeChecks, outboxChecks, dedupeChecks, consentChecks,
 		lifecycleChecks, concurrencyChecks, expiryChecks,
 	} {
 		checks = append(checks, group...)

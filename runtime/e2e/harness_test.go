@@ -73,8 +73,9 @@ type harness struct {
 	served  chan error
 }
 
-// hospitalsYAML configures the restapi hospital on the fake EMR and the
-// demo hospital; the API key's SHA-256 is listed for abc.
+// hospitalsYAML configures the restapi hospital on the fake EMR, the
+// demo hospital and an inactive one (code closed, which must not start a
+// conversation); the API keys' SHA-256 are listed for abc and demo.
 const hospitalsYAML = `hospitals:
   - code: abc
     name: ABC Hospital
@@ -101,6 +102,14 @@ const hospitalsYAML = `hospitals:
     sender: "%[1]s"
     country_code: "91"
     api_keys_sha256: ["%[4]s"]
+    emr:
+      kind: demo
+  - code: closed
+    name: Closed Clinic
+    helpline: "+911234567899"
+    active: false
+    sender: "%[1]s"
+    country_code: "91"
     emr:
       kind: demo
 `

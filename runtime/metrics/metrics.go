@@ -24,8 +24,10 @@ type Metrics struct {
 	ActorRestarts   *prometheus.CounterVec // actor
 	CommitDuration  *prometheus.HistogramVec
 	CommitFailures  *prometheus.CounterVec // reason
-	OutboxPending   *prometheus.GaugeVec   // sender hash
+	StoreBatchSize  prometheus.Histogram
+	OutboxPending   *prometheus.GaugeVec // sender hash
 	SendDuration    prometheus.Histogram
+	SendRetries     prometheus.Counter
 	APIRequests     *prometheus.CounterVec // route, code
 }
 
@@ -74,12 +76,19 @@ func New() *Metrics {
 		CommitFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "frontdesk_store_commit_failures_total", Help: "Commits that failed, by reason (conflict, error).",
 		}, []string{"reason"}),
+		StoreBatchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "frontdesk_store_batch_size", Help: "Writes sent to the store in one group commit (Redis pipeline).",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024},
+		}),
 		OutboxPending: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "frontdesk_outbox_pending", Help: "Outbound messages accepted and not yet sent, by sender.",
 		}, []string{"sender"}),
 		SendDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "frontdesk_send_duration_seconds", Help: "Latency of one outbound send to Twilio or the simulator.",
 			Buckets: prometheus.DefBuckets,
+		}),
+		SendRetries: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "frontdesk_send_retries_total", Help: "Outbound sends that failed for a passing reason (429, 5xx, timeout) and will be tried again.",
 		}),
 		APIRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "frontdesk_api_requests_total", Help: "EMR-facing API requests, by route and HTTP status code.",
@@ -90,7 +99,7 @@ func New() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.WebhookRequests, m.WebhookDuration, m.MessagesIn, m.MessagesOut, m.EMRCalls,
 		m.EMRBreakerOpen, m.EMRInFlight, m.Conversations, m.Passivations, m.ActorRestarts,
-		m.CommitDuration, m.CommitFailures, m.OutboxPending, m.SendDuration, m.APIRequests,
+		m.CommitDuration, m.CommitFailures, m.StoreBatchSize, m.OutboxPending, m.SendDuration, m.SendRetries, m.APIRequests,
 	)
 	return m
 }

@@ -193,10 +193,11 @@ func TestBookingSlotTaken(t *testing.T) {
 	fx = f.answer(emr.Result{Slots: slots[1:]})
 	assert.Equal(t, stepBookSlot, f.s.Step)
 	assert.Contains(t, body(fx), "1. 10:30 AM")
-	f.send("1")
-	fx = f.send("back pain")
-	require.NotNil(t, fx.Call)
+	fx = f.send("1")
+	require.NotNil(t, fx.Call, "the complaint already given still stands")
+	assert.Equal(t, emr.OpBook, fx.Call.Op)
 	assert.Equal(t, "S2", fx.Call.Booking.SlotID)
+	assert.Equal(t, "back pain", fx.Call.Booking.Complaint)
 }
 
 func TestBookingSlotTakenAndNoneLeft(t *testing.T) {

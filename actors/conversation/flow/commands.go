@@ -20,12 +20,12 @@ const staleCall = 2 * time.Minute
 func (t *turn) inbound(in Inbound) {
 	if aw := t.s.Awaiting; aw != nil && t.env.Now.Sub(aw.At) > staleCall {
 		t.emrDone(emr.Result{CallID: aw.Call.ID, Err: &emr.Error{Op: string(aw.Call.Op), Kind: emr.OutcomeUnknown}})
-		if t.s.Awaiting == nil && len(t.s.Queued) > 0 {
-			// Messages that waited for the lost call go first, in order;
-			// Apply handles the queue right after this.
-			t.s.Queued = append(t.s.Queued, in)
-			return
-		}
+	}
+	if t.s.Awaiting == nil && len(t.s.Queued) > 0 {
+		// The call they waited for is over (lost or abandoned): messages
+		// that came earlier go first, and Apply handles the queue next.
+		t.s.Queued = append(t.s.Queued, in)
+		return
 	}
 	if t.s.Awaiting != nil {
 		if len(t.s.Queued) >= maxQueued {
@@ -117,6 +117,7 @@ func (t *turn) activate(h *Hospital) {
 		Hospital:    h.Config.Code,
 		Lang:        lang,
 		LastInbound: t.s.LastInbound,
+		Queued:      t.s.Queued, // messages sent after this one still count
 		Recent:      t.s.Recent,
 		Seq:         t.s.Seq,
 	}

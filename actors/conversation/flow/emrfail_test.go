@@ -46,6 +46,9 @@ func TestEMRFailureRepromptsCurrentStep(t *testing.T) {
 	}
 	for _, st := range steps {
 		for _, fl := range failures {
+			if st.step == stepRegGender && emr.KindOf(fl.err) == emr.OutcomeUnknown {
+				continue // a lost registration is looked up first: TestRegistrationOutcomeUnknownLooksUp
+			}
 			t.Run(st.name+"/"+fl.name, func(t *testing.T) {
 				f := newFixture(t, allCaps)
 				st.setup(f)
@@ -159,5 +162,62 @@ func TestStaleCall(t *testing.T) {
 		assert.Contains(t, body(fx), f.text("no_upcoming"))
 		assert.Equal(t, stepMenu, f.s.Step)
 		assert.Empty(t, f.s.Queued)
+	})
+}
+
+func TestHospitalLeftConfiguration(t *testing.T) {
+	t.Run("open step", func(t *testing.T) {
+		f := newFixture(t, allCaps)
+		f.toMenu()
+		delete(f.env.Hospitals, "abc")
+		fx := f.send("1")
+		assert.Equal(t, f.text("how_to_start", "start", f.text("hi_code")), body(fx))
+		assert.False(t, f.s.Open())
+	})
+	t.Run("awaited call", func(t *testing.T) {
+		f := newFixture(t, allCaps)
+		f.toMenu()
+		f.send("3")
+		f.send("1")
+		call := f.call()
+		delete(f.env.Hospitals, "abc")
+		fx := f.apply(&EMRDone{Result: emr.Result{CallID: call.ID}})
+		assert.Equal(t, f.text("how_to_start", "start", f.text("hi_code")), body(fx), "the queued message is answered")
+		assert.False(t, f.s.Open())
+		assert.Nil(t, f.s.Queued)
+	})
+}
+
+// TestRegistrationOutcomeUnknownLooksUp: when the EMR may have registered
+// the patient, the number is looked up before anything else: found, the
+// registration stands; not found, the patient is asked to try again.
+func TestRegistrationOutcomeUnknownLooksUp(t *testing.T) {
+	lost := &emr.Error{Kind: emr.OutcomeUnknown}
+	t.Run("found", func(t *testing.T) {
+		f := newFixture(t, allCaps)
+		f.hospital().Caps.ProfilePhoto = false
+		toGender(f)
+		f.send("1")
+		reg := f.call()
+		fx := f.apply(&EMRDone{Result: emr.Result{CallID: reg.ID, Err: lost}})
+		require.NotNil(t, fx.Call, "the lost registration is checked")
+		assert.Equal(t, emr.OpFindPatients, fx.Call.Op)
+		fx = f.apply(&EMRDone{Result: emr.Result{CallID: fx.Call.ID, Patients: []emr.Patient{{ID: "P9", Name: f.s.Answers.Name}}}})
+		assert.Contains(t, body(fx), "P9")
+		assert.Equal(t, stepMenu, f.s.Step)
+	})
+	t.Run("not found", func(t *testing.T) {
+		f := newFixture(t, allCaps)
+		f.hospital().Caps.ProfilePhoto = false
+		toGender(f)
+		f.send("1")
+		reg := f.call()
+		fx := f.apply(&EMRDone{Result: emr.Result{CallID: reg.ID, Err: lost}})
+		require.NotNil(t, fx.Call)
+		fx = f.apply(&EMRDone{Result: emr.Result{CallID: fx.Call.ID}})
+		assert.Contains(t, body(fx), f.text("registration_not_done", "helpline", testHelpline))
+		assert.Contains(t, body(fx), f.text("ask_gender"))
+		assert.Equal(t, stepRegGender, f.s.Step)
+		assert.Nil(t, fx.Call)
 	})
 }

@@ -34,6 +34,12 @@ func (e *Engine) Apply(env *Env, s State, ev Event) (State, Effects) {
 	next := s.clone()
 	t := &turn{eng: e, env: env, s: &next}
 	t.h = env.Hospitals[next.Hospital]
+	if t.h == nil && next.Open() {
+		// The hospital left the configuration while this conversation was
+		// open: none of its steps can go on, so the patient starts again.
+		t.close()
+		next.Awaiting = nil
+	}
 	switch ev := ev.(type) {
 	case *Inbound:
 		t.inbound(*ev)

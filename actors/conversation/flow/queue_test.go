@@ -240,3 +240,19 @@ func TestCallIDsAreUnique(t *testing.T) {
 	assert.False(t, seen[f.call().ID], "a new conversation must not reuse an id a late answer may carry")
 	assert.Equal(t, fmt.Sprintf("c%d", len(seen)+1), f.call().ID)
 }
+
+func TestQueuedActivationKeepsLaterMessages(t *testing.T) {
+	f := newFixture(t, allCaps)
+	f.toMenu()
+	f.send("3")
+	f.send("hi abc")
+	f.send("4")
+	fx := f.answer(emr.Result{})
+	require.NotNil(t, fx.Call)
+	assert.Equal(t, emr.OpFindPatients, fx.Call.Op, "the queued activation starts again")
+	require.Len(t, f.s.Queued, 1, "the message after it still waits")
+	fx = f.answer(emr.Result{Patients: []emr.Patient{patient}})
+	require.NotNil(t, fx.Call)
+	assert.Equal(t, emr.OpHealthRecords, fx.Call.Op)
+	assert.Nil(t, f.s.Queued)
+}

@@ -12,6 +12,7 @@ const (
 	stepRegPhoto    StepID = "reg.photo"
 	stepRegSubmit   StepID = "reg.submit"
 	stepRegPhotoSet StepID = "reg.photo_save"
+	stepRegCheck    StepID = "reg.check"
 	stepMenu        StepID = "menu"
 	stepLanguage    StepID = "language"
 	stepUpcoming    StepID = "upcoming"
@@ -42,8 +43,9 @@ func table() map[StepID]*Step {
 		stepRegAge:      {Prompt: promptRegAge, Read: readRegAge, Back: to(stepRegName)},
 		stepRegGender:   {Prompt: promptRegGender, Read: readRegGender, Back: to(stepRegAge)},
 		stepRegPhoto:    {Prompt: promptRegPhoto, Read: readRegPhoto, Back: to(stepRegGender)},
-		stepRegSubmit:   {Load: loadRegister, Loaded: registered},
-		stepRegPhotoSet: {Load: loadRegPhoto, Loaded: regPhotoSaved, Failed: regPhotoFailed},
+		stepRegSubmit:   {Load: loadRegister, Loaded: registered, Failed: registerFailed},
+		stepRegCheck:    {Load: loadIdentify, Loaded: regChecked},
+		stepRegPhotoSet: {Load: loadPhoto, Loaded: regPhotoSaved, Failed: regPhotoFailed},
 
 		// The main menu and its short errands.
 		stepMenu:      {Prompt: promptMenu, Read: readMenu, NeedsPatient: true},
@@ -51,11 +53,11 @@ func table() map[StepID]*Step {
 		stepUpcoming:  {Load: loadUpcoming, Loaded: upcomingLoaded},
 		stepRecords:   {Load: loadRecords, Loaded: recordsLoaded, Prompt: promptRecords, Read: readRecords, Back: to(stepMenu), NeedsPatient: true},
 		stepPhotoAsk:  {Prompt: promptPhoto, Read: readPhoto, Back: to(stepMenu), NeedsPatient: true},
-		stepPhotoSave: {Load: loadPhoto, Loaded: photoSaved},
+		stepPhotoSave: {Load: loadPhoto, Loaded: thenMenu("photo_updated")},
 		stepDocAsk:    {Prompt: promptDoc, Read: readDoc, Back: to(stepMenu), NeedsPatient: true},
 		stepDocSave:   {Load: loadDoc, Loaded: docSaved},
 		stepAddrAsk:   {Prompt: promptAddr, Read: readAddr, Back: to(stepMenu), NeedsPatient: true},
-		stepAddrSave:  {Load: loadAddr, Loaded: addrSaved},
+		stepAddrSave:  {Load: loadAddr, Loaded: thenMenu("address_updated")},
 
 		// Booking, in person or by video.
 		stepBookWhen:   {Prompt: promptWhen, Read: readWhen, Back: to(stepMenu), NeedsPatient: true},

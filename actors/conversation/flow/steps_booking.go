@@ -142,6 +142,11 @@ func readSlot(t *turn, in Inbound) {
 		return
 	}
 	t.s.Answers.Slot = o
+	if t.s.Answers.Complaint != "" {
+		// Back here after the slot was taken: the complaint still stands.
+		t.goTo(stepBookSubmit)
+		return
+	}
 	t.show(stepBookReason)
 }
 
@@ -195,14 +200,21 @@ func booked(t *turn, r emr.Result) bool {
 	return false
 }
 
-// bookFailed offers other slots when the chosen one was just taken.
+// bookFailed offers other slots when the chosen one was just taken. When
+// the EMR may have booked (the call was lost in a restart or timed out),
+// the patient goes back to the menu to check, instead of being asked for
+// the complaint again: the next answer there would book a second time.
 func bookFailed(t *turn, err error) {
-	if emr.KindOf(err) == emr.Conflict && t.h.Caps.Slots {
+	switch {
+	case emr.KindOf(err) == emr.Conflict && t.h.Caps.Slots:
 		t.say("slot_taken")
 		t.goTo(stepBookSlot)
-		return
+	case emr.KindOf(err) == emr.OutcomeUnknown:
+		t.say("booking_outcome_unknown", "helpline", t.helpline())
+		t.backToMenu()
+	default:
+		t.emrFailed(err)
 	}
-	t.emrFailed(err)
 }
 
 func promptVideoWait(t *turn) {

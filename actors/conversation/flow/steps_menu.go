@@ -213,12 +213,6 @@ func loadPhoto(t *turn) emr.Call {
 	return emr.Call{Op: emr.OpProfilePhoto, Patient: t.patient(), URL: t.s.Answers.PhotoURL}
 }
 
-func photoSaved(t *turn, _ emr.Result) bool {
-	t.say("photo_updated")
-	t.backToMenu()
-	return false
-}
-
 // docTypes are the files accepted as documents.
 var docTypes = map[string]bool{"image/jpeg": true, "image/png": true, "application/pdf": true}
 
@@ -291,10 +285,13 @@ func loadAddr(t *turn) emr.Call {
 	return emr.Call{Op: emr.OpUpdateAddress, Patient: t.patient(), Address: t.s.Answers.Address}
 }
 
-func addrSaved(t *turn, _ emr.Result) bool {
-	t.say("address_updated")
-	t.backToMenu()
-	return false
+// thenMenu is a Loaded that confirms an errand and leaves it.
+func thenMenu(key string) func(*turn, emr.Result) bool {
+	return func(t *turn, _ emr.Result) bool {
+		t.say(key)
+		t.backToMenu()
+		return false
+	}
 }
 
 // describeAppointment writes one upcoming appointment: the EMR's own text

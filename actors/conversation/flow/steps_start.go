@@ -2,6 +2,7 @@ package flow
 
 import (
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -160,6 +161,29 @@ func loadRegister(t *turn) emr.Call {
 	return emr.Call{Op: emr.OpRegister, NewPatient: emr.NewPatient{Name: a.Name, Age: a.Age, Gender: a.Gender, Mobile: t.env.Phone}}
 }
 
+// registerFailed: when the EMR may have registered the patient (the
+// answer was lost), look the number up before asking to try again, so a
+// patient is not registered twice.
+func registerFailed(t *turn, err error) {
+	if emr.KindOf(err) == emr.OutcomeUnknown {
+		t.goTo(stepRegCheck)
+		return
+	}
+	t.emrFailed(err)
+}
+
+// regChecked finishes a registration whose answer was lost: found, the
+// patient is registered; not found, the patient is asked to try again.
+func regChecked(t *turn, r emr.Result) bool {
+	for i := len(r.Patients) - 1; i >= 0; i-- {
+		if p := r.Patients[i]; strings.EqualFold(p.Name, t.s.Answers.Name) || len(r.Patients) == 1 {
+			return registered(t, emr.Result{Patient: p})
+		}
+	}
+	t.retry("registration_not_done", "helpline", t.helpline())
+	return false
+}
+
 func registered(t *turn, r emr.Result) bool {
 	p := r.Patient
 	if p.Name == "" {
@@ -177,10 +201,6 @@ func registered(t *turn, r emr.Result) bool {
 	t.s.Answers = Answers{}
 	t.show(stepMenu)
 	return false
-}
-
-func loadRegPhoto(t *turn) emr.Call {
-	return emr.Call{Op: emr.OpProfilePhoto, Patient: t.patient(), URL: t.s.Answers.PhotoURL}
 }
 
 func regPhotoSaved(t *turn, _ emr.Result) bool {

@@ -89,14 +89,19 @@ func indicDigit(r rune) (int, bool) {
 	return 0, false
 }
 
-// number reads a whole number answer such as "2", " ३ " or "２".
+// number reads a whole number answer such as "2", " ३ " or "２". A sign
+// makes it no answer: commandForm trims the "-" of "-1" as punctuation,
+// and a list must not take "-1" for 1 nor "+1" for 1.
 func number(s string) (int, bool) {
+	if r, _ := utf8.DecodeRuneInString(norm.NFKC.String(cleanText(s))); unicode.Is(unicode.Pd, r) {
+		return 0, false
+	}
 	f := commandForm(s)
-	if f == "" || len(f) > 4 {
+	if f == "" || len(f) > 4 || strings.Trim(f, "0123456789") != "" {
 		return 0, false
 	}
 	n, err := strconv.Atoi(f)
-	if err != nil || n < 0 {
+	if err != nil {
 		return 0, false
 	}
 	return n, true

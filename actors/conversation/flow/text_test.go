@@ -73,6 +73,8 @@ func TestNumber(t *testing.T) {
 		{"12345", 0, false}, // longer than any list
 		{"1.5", 0, false},
 		{"#2", 0, false},
+		{"-1", 0, false}, // a sign is no list number
+		{"+1", 0, false},
 		{"२ल", 0, false},
 	}
 	for _, tc := range tests {
