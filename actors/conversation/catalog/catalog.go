@@ -110,9 +110,43 @@ func (c *Catalog) Text(lang string, overrides map[string]map[string]string, key 
 	if len(args) < 2 || !strings.Contains(s, "{") {
 		return s
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+args[i]+"}", args[i+1])
+	return fill(s, args)
+}
+
+// fill replaces each {name} that args names with its value, in one pass:
+// values are never expanded again, and unknown placeholders stay as they
+// are. (A strings.Replacer per call costs more than the whole decision.)
+func fill(s string, args []string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 32)
+	for {
+		open := strings.IndexByte(s, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open:], '}')
+		if end < 0 {
+			break
+		}
+		end += open
+		b.WriteString(s[:open])
+		if v, ok := lookup(args, s[open+1:end]); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(s[open : end+1])
+		}
+		s = s[end+1:]
 	}
-	return strings.NewReplacer(pairs...).Replace(s)
+	b.WriteString(s)
+	return b.String()
+}
+
+// lookup finds name among name/value pairs.
+func lookup(args []string, name string) (string, bool) {
+	for i := 0; i+1 < len(args); i += 2 {
+		if args[i] == name {
+			return args[i+1], true
+		}
+	}
+	return "", false
 }
