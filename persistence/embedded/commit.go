@@ -2,7 +2,6 @@ package embedded
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -42,7 +41,7 @@ func (s *Store) Commit(ctx context.Context, c persistence.Commit) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if err := validateCommit(c); err != nil {
+	if err := c.Validate(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	now := s.now()
@@ -93,30 +92,6 @@ func (s *Store) Commit(ctx context.Context, c persistence.Commit) error {
 	}
 	if conflict {
 		return fmt.Errorf("commit: expected version %d, stored %d: %w", c.ExpectVersion, stored, persistence.ErrConflict)
-	}
-	return nil
-}
-
-// validateCommit refuses caller mistakes before anything is written.
-func validateCommit(c persistence.Commit) error {
-	if c.Key == "" {
-		return errors.New("empty conversation key")
-	}
-	if c.Snapshot.Data != nil && c.Snapshot.Version != c.ExpectVersion+1 {
-		return fmt.Errorf("snapshot version %d does not follow expected version %d", c.Snapshot.Version, c.ExpectVersion)
-	}
-	if err := validateEntries(c.Outbox); err != nil {
-		return err
-	}
-	for _, sid := range c.MessageSids {
-		if sid == "" {
-			return errors.New("empty message sid")
-		}
-	}
-	for _, ch := range c.Consent {
-		if ch.Hospital == "" || ch.Subject == "" {
-			return errors.New("consent change without hospital or subject")
-		}
 	}
 	return nil
 }

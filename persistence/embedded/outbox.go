@@ -18,7 +18,7 @@ func (s *Store) Enqueue(ctx context.Context, entries ...persistence.OutboxEntry)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
-	if err := validateEntries(entries); err != nil {
+	if err := persistence.ValidateEntries(entries); err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
 	if len(entries) == 0 {
@@ -180,16 +180,6 @@ func markDone(tx *bolt.Tx, key []byte, rec *entryRecord, expiresAt time.Time) er
 	rec.expiresAt = expiresAt
 	if err := index.Put(expiryKey(expiresAt, key), empty); err != nil {
 		return fmt.Errorf("outbox index: %w", err)
-	}
-	return nil
-}
-
-// validateEntries refuses entries the store could not file.
-func validateEntries(entries []persistence.OutboxEntry) error {
-	for _, e := range entries {
-		if e.ID == "" || e.Sender == "" {
-			return errors.New("outbox entry without id or sender")
-		}
 	}
 	return nil
 }

@@ -47,7 +47,7 @@ func (s *Store) commit(ctx context.Context, c persistence.Commit) error {
 	if err := s.check(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if err := validateCommit(c); err != nil {
+	if err := c.Validate(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	keys, args := s.commitArgs(c, newToken())
@@ -112,28 +112,4 @@ func (s *Store) commitArgs(c persistence.Commit, token string) ([]string, []any)
 	args = append(args, c.Key, wake, c.Wake, s.opts.WakeTTL.Milliseconds(),
 		time.Now().Add(s.opts.WakeTTL).UnixMilli())
 	return keys, args
-}
-
-// validateCommit refuses caller mistakes before anything is sent.
-func validateCommit(c persistence.Commit) error {
-	if c.Key == "" {
-		return errors.New("empty conversation key")
-	}
-	if c.Snapshot.Data != nil && c.Snapshot.Version != c.ExpectVersion+1 {
-		return fmt.Errorf("snapshot version %d does not follow expected version %d", c.Snapshot.Version, c.ExpectVersion)
-	}
-	if err := validateEntries(c.Outbox); err != nil {
-		return err
-	}
-	for _, sid := range c.MessageSids {
-		if sid == "" {
-			return errors.New("empty message sid")
-		}
-	}
-	for _, ch := range c.Consent {
-		if ch.Hospital == "" || ch.Subject == "" {
-			return errors.New("consent change without hospital or subject")
-		}
-	}
-	return nil
 }

@@ -17,7 +17,7 @@ func (s *Store) Enqueue(ctx context.Context, entries ...persistence.OutboxEntry)
 	if err := s.check(ctx); err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
-	if err := validateEntries(entries); err != nil {
+	if err := persistence.ValidateEntries(entries); err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
 	if len(entries) == 0 {
@@ -138,16 +138,6 @@ func (s *Store) mark(ctx context.Context, sender, id, mode, detail string, at ti
 	}
 	if n, _ := reply.(int64); n == 0 {
 		return persistence.ErrNotFound
-	}
-	return nil
-}
-
-// validateEntries refuses entries the store could not file.
-func validateEntries(entries []persistence.OutboxEntry) error {
-	for _, e := range entries {
-		if e.ID == "" || e.Sender == "" {
-			return errors.New("outbox entry without id or sender")
-		}
 	}
 	return nil
 }

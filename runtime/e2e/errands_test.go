@@ -230,28 +230,7 @@ func svcSend(h *harness, f url.Values, should string, want ...string) string {
 // svcWait waits until the replies after index from contain every want.
 func svcWait(h *harness, phone string, from int, should string, want ...string) string {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		all := h.replies(phone)
-		got := strings.Join(all[min(from, len(all)):], "\n---\n")
-		missing := ""
-		for _, w := range want {
-			if !strings.Contains(got, w) {
-				missing = w
-				break
-			}
-		}
-		if missing == "" && len(all) > from {
-			return got
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("the patient should have seen %s (nothing containing %q); replies since: %q", should, missing, got)
-		}
-		select {
-		case <-h.twilio.Changed():
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return h.waitFor(phone, from, should, want...)
 }
 
 // The demo EMR's links in tests that wire their own demo EMR.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -117,6 +118,14 @@ const hospitalsYAML = `hospitals:
 // start runs a process configured with both hospitals.
 func start(t *testing.T, opts ...runtime.Option) *harness {
 	t.Helper()
+	return startEnv(t, nil, opts...)
+}
+
+// startEnv is start with extra environment variables for the process
+// (FRONTDESK_PASSIVATE_AFTER, ...). They apply to this boot only:
+// h.restart() boots with the harness's usual environment.
+func startEnv(t *testing.T, extra map[string]string, opts ...runtime.Option) *harness {
+	t.Helper()
 	h := &harness{
 		t:       t,
 		twilio:  twiliotest.NewServer(t, accountSID, authToken),
@@ -135,13 +144,14 @@ func start(t *testing.T, opts ...runtime.Option) *harness {
 		t.Fatal(err)
 	}
 	h.opts = append([]runtime.Option{runtime.WithClock(h.clock.Now), runtime.WithShards(2)}, opts...)
-	h.boot(path)
+	h.bootWithEnv(path, extra)
 	t.Cleanup(h.stop)
 	return h
 }
 
-// boot starts the process on a fresh loopback port.
-func (h *harness) boot(configPath string) {
+// bootWithEnv starts the process on a fresh loopback port, with extra
+// variables added to its environment.
+func (h *harness) bootWithEnv(configPath string, extra map[string]string) {
 	h.t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -154,12 +164,13 @@ func (h *harness) boot(configPath string) {
 		"TWILIO_ACCOUNT_SID": accountSID, "TWILIO_AUTH_TOKEN": authToken, "TWILIO_API_BASE_URL": h.twilio.URL(),
 		"EMR_ABC_TOKEN": "restapitest-token", "FRONTDESK_LOG_LEVEL": "debug",
 	}
+	maps.Copy(env, extra)
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	h.cfg = cfg
-	log := slog.New(slog.NewJSONHandler(io.MultiWriter(h.logs), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	app, err := runtime.New(cfg, log, h.opts...)
 	if err != nil {
 		h.t.Fatal(err)
@@ -189,7 +200,7 @@ func (h *harness) stop() {
 func (h *harness) restart() {
 	h.t.Helper()
 	h.stop()
-	h.boot(h.cfg.ConfigPath)
+	h.bootWithEnv(h.cfg.ConfigPath, nil)
 }
 
 // newSid returns a fresh Twilio message SID.
@@ -271,6 +282,13 @@ func (h *harness) sendExpect(f url.Values, want ...string) string {
 // waitReplies waits until replies after index `from` contain every want.
 func (h *harness) waitReplies(phone string, from int, want ...string) string {
 	h.t.Helper()
+	return h.waitFor(phone, from, "a reply", want...)
+}
+
+// waitFor is waitReplies whose failure says what the patient should have
+// seen.
+func (h *harness) waitFor(phone string, from int, should string, want ...string) string {
+	h.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		all := h.replies(phone)
@@ -286,7 +304,7 @@ func (h *harness) waitReplies(phone string, from int, want ...string) string {
 			return got
 		}
 		if time.Now().After(deadline) {
-			h.t.Fatalf("no reply containing %q; replies since: %q", missing, got)
+			h.t.Fatalf("the patient should have seen %s (nothing containing %q); replies since: %q", should, missing, got)
 		}
 		select {
 		case <-h.twilio.Changed():

@@ -2,13 +2,8 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"log/slog"
-	"maps"
-	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,7 +22,6 @@ import (
 	"github.com/frontdesk-health/frontdesk/persistence/embedded"
 	"github.com/frontdesk-health/frontdesk/persistence/seal"
 	"github.com/frontdesk-health/frontdesk/runtime"
-	"github.com/frontdesk-health/frontdesk/runtime/config"
 	"github.com/frontdesk-health/frontdesk/runtime/pii"
 )
 
@@ -78,56 +72,6 @@ func procSample(text, series string) float64 {
 		}
 	}
 	return 0
-}
-
-// startEnv is start with extra environment variables for the process
-// (FRONTDESK_PASSIVATE_AFTER, ...). They apply to this boot only:
-// h.restart() boots with the harness's usual environment.
-func startEnv(t *testing.T, extra map[string]string, opts ...runtime.Option) *harness {
-	t.Helper()
-	h := &harness{
-		t:       t,
-		twilio:  twiliotest.NewServer(t, accountSID, authToken),
-		emr:     restapitest.NewServer(t),
-		clock:   &clock{now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)},
-		dataDir: t.TempDir(),
-		logs:    &syncBuffer{},
-	}
-	var eps strings.Builder
-	for op, u := range h.emr.Endpoints() {
-		fmt.Fprintf(&eps, "        %s: %s\n", op, u)
-	}
-	path := filepath.Join(h.dataDir, "hospitals.yaml")
-	yaml := fmt.Sprintf(hospitalsYAML, sender, sha256hex(apiKey), strings.TrimRight(eps.String(), "\n"), sha256hex(demoAPIKey))
-	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o600))
-	h.opts = append([]runtime.Option{runtime.WithClock(h.clock.Now), runtime.WithShards(2)}, opts...)
-	h.bootWithEnv(path, extra)
-	t.Cleanup(h.stop)
-	return h
-}
-
-// bootWithEnv is boot with extra variables added to its environment.
-func (h *harness) bootWithEnv(configPath string, extra map[string]string) {
-	h.t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(h.t, err)
-	h.base = "http://" + ln.Addr().String()
-	env := map[string]string{
-		"FRONTDESK_ADDR": ln.Addr().String(), "FRONTDESK_PUBLIC_URL": h.base,
-		"FRONTDESK_CONFIG": configPath, "FRONTDESK_DATA_DIR": h.dataDir,
-		"TWILIO_ACCOUNT_SID": accountSID, "TWILIO_AUTH_TOKEN": authToken, "TWILIO_API_BASE_URL": h.twilio.URL(),
-		"EMR_ABC_TOKEN": "restapitest-token", "FRONTDESK_LOG_LEVEL": "debug",
-	}
-	maps.Copy(env, extra)
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	require.NoError(h.t, err)
-	h.cfg = cfg
-	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	app, err := runtime.New(cfg, log, h.opts...)
-	require.NoError(h.t, err)
-	h.app = app
-	h.served = make(chan error, 1)
-	go func() { h.served <- app.Serve(ln) }()
 }
 
 // TestRestartMidRegistration restarts between two registration answers:
@@ -198,7 +142,7 @@ func TestRestartSendsPendingOutboxOnce(t *testing.T) {
 	before := len(h.replies(p))
 	h.stop()
 	injectPending(t, h, p, "pending reply one", "pending reply two")
-	h.boot(h.cfg.ConfigPath)
+	h.bootWithEnv(h.cfg.ConfigPath, nil)
 	h.waitReplies(p, before, "pending reply one", "pending reply two")
 	h.restart()
 	h.say(p, "Ravi Kumar", "age")
