@@ -28,6 +28,7 @@ type Store interface {
 	Outbox
 	Dedupe
 	Consent
+	Meta
 	// Ping reports whether the store can serve requests now.
 	Ping(ctx context.Context) error
 	// Close flushes and releases the store.
@@ -153,4 +154,16 @@ type ConsentChange struct {
 type Sealer interface {
 	Seal(plain []byte) ([]byte, error)
 	Open(sealed []byte) ([]byte, error)
+}
+
+// Meta holds a few small named values the process itself needs across
+// restarts and processes, such as the sealed key of the keyed hashes.
+type Meta interface {
+	// GetMeta returns the value stored under name, or ErrNotFound.
+	GetMeta(ctx context.Context, name string) ([]byte, error)
+	// PutMeta stores value under name, replacing what is there only when
+	// replace is set, and returns the value stored afterwards: with
+	// replace false and a value present, the present one. Two processes
+	// starting together therefore agree on one value.
+	PutMeta(ctx context.Context, name string, value []byte, replace bool) ([]byte, error)
 }

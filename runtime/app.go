@@ -69,11 +69,16 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.hasher = pii.NewHasher(keyring.HashKey())
-	a.codec = outbound.NewCodec(keyring, a.hasher)
 	if a.store, err = openStore(cfg, s.now, log, a.metrics); err != nil {
 		return nil, err
 	}
+	hashKey, err := loadHashKey(a.store, keyring)
+	if err != nil {
+		a.store.Close()
+		return nil, err
+	}
+	a.hasher = pii.NewHasher(hashKey)
+	a.codec = outbound.NewCodec(keyring, a.hasher)
 	if err := a.wire(s, keyring); err != nil {
 		a.store.Close()
 		return nil, err
@@ -87,20 +92,21 @@ func openStore(cfg config.Config, now func() time.Time, log *slog.Logger, m *met
 	if url := cfg.RedisURL.Value(); url != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		st, err := redisstore.Open(ctx, redisstore.Options{URL: url, Now: now, Logger: log, Observer: redisstore.Observer{
-			OnBatch: func(size int, _ time.Duration, err error) {
-				m.StoreBatchSize.Observe(float64(size))
-				if err != nil {
-					m.CommitFailures.WithLabelValues("pipeline").Add(float64(size))
-				}
-			},
-		}})
+		st, err := redisstore.Open(ctx, redisstore.Options{URL: url, Now: now, Logger: log,
+			Retention: cfg.Retention, MaxBatch: cfg.CommitMaxBatch, MaxWait: cfg.CommitMaxWait, Observer: redisstore.Observer{
+				OnBatch: func(size int, _ time.Duration, err error) {
+					m.StoreBatchSize.Observe(float64(size))
+					if err != nil {
+						m.CommitFailures.WithLabelValues("pipeline").Add(float64(size))
+					}
+				},
+			}})
 		if err != nil {
 			return nil, fmt.Errorf("open redis store: %w", err)
 		}
 		return st, nil
 	}
-	st, err := embedded.Open(filepath.Join(cfg.DataDir, "frontdesk.db"), embedded.Options{Now: now, Logger: log})
+	st, err := embedded.Open(filepath.Join(cfg.DataDir, "frontdesk.db"), embedded.Options{Now: now, Logger: log, Retention: cfg.Retention})
 	if err != nil {
 		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
 	}

@@ -29,7 +29,7 @@ func loadKeyring(cfg config.Config, log *slog.Logger) (*seal.Keyring, error) {
 			log.Warn("FRONTDESK_ENCRYPTION_KEY is unset: using the key file in the data directory; back it up with the store", "path", path)
 		}
 	}
-	kr, err := seal.NewKeyring(key)
+	kr, err := seal.NewKeyring(key, cfg.OldKeyBytes()...)
 	if err != nil {
 		return nil, fmt.Errorf("load encryption key: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/actors/hospital"
 	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/persistence/seal"
 )
 
 // conv is one conversation's actor.
@@ -106,6 +107,14 @@ func (c *conv) load() error {
 		return fmt.Errorf("load snapshot: %w", err)
 	}
 	raw, err := c.deps.Sealer.Open(snap.Data)
+	if errors.Is(err, seal.ErrUnknownKey) {
+		// Sealed with a key that was retired too early: the state cannot
+		// be read, ever. Start afresh (the patient is asked to send hi
+		// again) rather than refuse this patient's every message.
+		c.log.Error("snapshot sealed with an unknown key: starting the conversation afresh", "err", err)
+		c.state, c.version = flow.State{}, snap.Version
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("open snapshot: %w", err)
 	}

@@ -16,6 +16,7 @@ var (
 	bucketSidExpiry      = []byte("sid_expiry")
 	bucketConsent        = []byte("consent")
 	bucketWakes          = []byte("wakes")
+	bucketMeta           = []byte("meta")
 )
 
 // empty is the value of index entries, whose keys say everything.
@@ -23,7 +24,7 @@ var empty = []byte{}
 
 var allBuckets = [][]byte{
 	bucketSnapshots, bucketSnapshotExpiry, bucketOutbox, bucketPending,
-	bucketOutboxExpiry, bucketSids, bucketSidExpiry, bucketConsent, bucketWakes,
+	bucketOutboxExpiry, bucketSids, bucketSidExpiry, bucketConsent, bucketWakes, bucketMeta,
 }
 
 // pairKey joins two strings so that no two pairs share a key and all keys

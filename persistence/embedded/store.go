@@ -17,6 +17,7 @@
 //	sid_expiry       expires(8, BE) | sid    → nothing; sweep index
 //	consent          pair(hospital, subject) → opted out, at, source
 //	wakes            conversation key        → expires(8, BE) | sealed address
+//	meta             name                    → value (e.g. the sealed hash key)
 //
 // Expired snapshots, sids and done outbox entries are absent to every read
 // at once; Sweep (run periodically in the background) deletes them from

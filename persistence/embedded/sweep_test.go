@@ -78,7 +78,7 @@ func TestSweepRemovesOnlyExpired(t *testing.T) {
 	assert.Equal(t, map[string]int{
 		"snapshots": 3, "snapshot_expiry": 3,
 		"outbox": 23 + 3, "outbox_pending": 23, "outbox_expiry": 3,
-		"sids": 0, "sid_expiry": 0, "consent": 0, "wakes": 0,
+		"sids": 0, "sid_expiry": 0, "consent": 0, "wakes": 0, "meta": 0,
 	}, sizes, "pending entries are never swept")
 
 	snap, err := s.Load(ctx, "new-1")

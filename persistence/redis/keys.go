@@ -18,6 +18,7 @@ import "strconv"
 //	<p>w                       zset    conversations to wake after a restart,
 //	                                   score = mark expiry (unix ms)
 //	<p>a:<conversation>        string  the wake mark's sealed address; TTL WakeTTL
+//	<p>x:<name>                string  a meta value (e.g. the sealed hash key)
 type keys struct{ prefix string }
 
 func (k keys) snapshot(conversation string) string { return k.prefix + "s:" + conversation }
@@ -35,3 +36,5 @@ func (k keys) ledger(hospital string) string  { return k.prefix + "l:" + hospita
 
 func (k keys) wakes() string                       { return k.prefix + "w" }
 func (k keys) wakeData(conversation string) string { return k.prefix + "a:" + conversation }
+
+func (k keys) meta(name string) string { return k.prefix + "x:" + name }

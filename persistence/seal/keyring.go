@@ -5,7 +5,6 @@ import (
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -25,10 +24,6 @@ const (
 	Overhead = headerLen + nonceLen + tagLen
 )
 
-// hashKeyLabel separates the log-hash key from the encryption key, so a
-// keyed hash can never help decrypt anything.
-const hashKeyLabel = "frontdesk log hash"
-
 // Errors Open returns; each is wrapped with what was being opened.
 var (
 	// ErrMalformed means the blob is too short or of an unknown format.
@@ -46,7 +41,6 @@ var (
 type Keyring struct {
 	primaryID [idLen]byte
 	aeads     map[[idLen]byte]cipher.AEAD
-	hashKey   []byte
 }
 
 // NewKeyring builds a keyring that seals with primary and opens blobs
@@ -75,7 +69,6 @@ func NewKeyring(primary []byte, old ...[]byte) (*Keyring, error) {
 		k.aeads[id] = aead
 	}
 	k.primaryID = keyID(primary)
-	k.hashKey = DeriveHashKey(primary)
 	return k, nil
 }
 
@@ -135,19 +128,9 @@ func (k *Keyring) Open(blob []byte) ([]byte, error) {
 	return plain, nil
 }
 
-// HashKey returns a copy of the 32-byte key other packages use for keyed
-// hashes of phone numbers (log fields, store keys), derived from the
-// primary key. Note that it follows the primary: rotating the primary
-// changes every keyed hash, so store keys made from it change too.
-func (k *Keyring) HashKey() []byte {
-	return append([]byte(nil), k.hashKey...)
-}
-
-// DeriveHashKey returns HMAC-SHA256(key, "frontdesk log hash"): the hash
-// key a Keyring with primary key would give. It is exported so that a
-// deployment can keep deriving hashes from a key it no longer seals with.
-func DeriveHashKey(key []byte) []byte {
-	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte(hashKeyLabel))
-	return mac.Sum(nil)
+// SealedWithPrimary reports whether blob carries the primary key's id: a
+// blob sealed with an older key opens, and is worth sealing again with the
+// primary before that key is retired.
+func (k *Keyring) SealedWithPrimary(blob []byte) bool {
+	return len(blob) >= headerLen && [idLen]byte(blob[1:headerLen]) == k.primaryID
 }

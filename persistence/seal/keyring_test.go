@@ -124,18 +124,18 @@ func TestNewKeyring(t *testing.T) {
 	assert.NoError(t, err, "a repeated key is harmless")
 }
 
-func TestHashKey(t *testing.T) {
+func TestSealedWithPrimary(t *testing.T) {
 	a, b := mustKey(t), mustKey(t)
-	ka := mustKeyring(t, a)
-	h := ka.HashKey()
-	assert.Len(t, h, 32)
-	assert.NotEqual(t, a, h, "hash key must differ from the encryption key")
-	assert.Equal(t, h, mustKeyring(t, a, b).HashKey(), "derived from the primary only")
-	assert.NotEqual(t, h, mustKeyring(t, b, a).HashKey())
-	assert.Equal(t, DeriveHashKey(a), h)
-
-	h[0] ^= 0xff
-	assert.NotEqual(t, h, ka.HashKey(), "HashKey returns a copy")
+	old := mustKeyring(t, a)
+	rotated := mustKeyring(t, b, a)
+	blob, err := old.Seal([]byte("x"))
+	require.NoError(t, err)
+	assert.True(t, old.SealedWithPrimary(blob))
+	assert.False(t, rotated.SealedWithPrimary(blob), "sealed with a key that is no longer primary")
+	again, err := rotated.Seal([]byte("x"))
+	require.NoError(t, err)
+	assert.True(t, rotated.SealedWithPrimary(again))
+	assert.False(t, rotated.SealedWithPrimary([]byte{1, 2}), "a short blob is not sealed with anything")
 }
 
 // Keyring is what other packages hand to code that wants a persistence.Sealer.

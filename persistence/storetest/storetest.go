@@ -37,6 +37,8 @@
 //     it as it was. Wakes lists live marks with their data, any order, up
 //     to limit (limit < 1 is an error); a mark expires WakeTTL after it was
 //     set.
+//   - Meta values never expire; PutMeta without replace keeps a present
+//     value and returns it, so concurrent first puts agree.
 //   - Ping succeeds on an open store and fails after Close; Commit fails
 //     after Close.
 //
@@ -109,7 +111,7 @@ func Run(t *testing.T, open func(t *testing.T) persistence.Store, opts ...Option
 	}
 	var checks []check
 	for _, group := range [][]check{
-		snapshotChecks, wakeChecks, outboxChecks, dedupeChecks, consentChecks,
+		snapshotChecks, wakeChecks, metaChecks, outboxChecks, dedupeChecks, consentChecks,
 		lifecycleChecks, concurrencyChecks, expiryChecks,
 	} {
 		checks = append(checks, group...)

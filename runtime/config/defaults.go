@@ -17,6 +17,10 @@ const (
 	EnvSessionTimeout   = "FRONTDESK_SESSION_TIMEOUT"
 	EnvLogLevel         = "FRONTDESK_LOG_LEVEL"
 	EnvPassivateAfter   = "FRONTDESK_PASSIVATE_AFTER"
+	EnvOldKeys          = "FRONTDESK_ENCRYPTION_KEYS_OLD"
+	EnvRetention        = "FRONTDESK_RETENTION"
+	EnvCommitMaxBatch   = "FRONTDESK_COMMIT_MAX_BATCH"
+	EnvCommitMaxWait    = "FRONTDESK_COMMIT_MAX_WAIT"
 )
 
 // Defaults applied when a variable or field is unset. They make a bare
@@ -27,6 +31,8 @@ const (
 	DefaultTwilioAPIBaseURL = "https://api.twilio.com"
 	DefaultSessionTimeout   = 15 * time.Minute
 	DefaultPassivateAfter   = 2 * time.Minute
+	DefaultRetention        = 30 * 24 * time.Hour
+	DefaultCommitMaxBatch   = 256
 	DefaultLogLevel         = "info"
 	DefaultTimezone         = "Asia/Kolkata"
 	DefaultEMRTimeout       = 5 * time.Second

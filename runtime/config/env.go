@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -40,6 +41,13 @@ func Load(getenv func(string) string) (Config, error) {
 	cfg.TwilioAPIBaseURL = loadBaseURL(EnvTwilioAPIBaseURL, orDefault(env(EnvTwilioAPIBaseURL), DefaultTwilioAPIBaseURL), bad)
 	cfg.SessionTimeout = loadDuration(EnvSessionTimeout, env(EnvSessionTimeout), DefaultSessionTimeout, bad)
 	cfg.PassivateAfter = loadDuration(EnvPassivateAfter, env(EnvPassivateAfter), DefaultPassivateAfter, bad)
+	cfg.Retention = loadDuration(EnvRetention, env(EnvRetention), DefaultRetention, bad)
+	cfg.CommitMaxBatch = loadCount(EnvCommitMaxBatch, env(EnvCommitMaxBatch), DefaultCommitMaxBatch, 1, 10000, bad)
+	if raw := env(EnvCommitMaxWait); raw != "" {
+		cfg.CommitMaxWait = loadDuration(EnvCommitMaxWait, raw, 0, bad)
+	}
+	cfg.OldKeys = Secret(env(EnvOldKeys))
+	checkOldKeys(cfg.OldKeys.Value(), bad)
 	if _, ok := logLevels[cfg.LogLevel]; !ok {
 		bad(EnvLogLevel, "%q is not one of debug, info, warn, error", cfg.LogLevel)
 	}
@@ -123,4 +131,17 @@ func loadDuration(name, raw string, def time.Duration, bad func(string, string, 
 		return 0
 	}
 	return d
+}
+
+// loadCount reads a whole number within [lo, hi].
+func loadCount(name, raw string, def, lo, hi int, bad func(string, string, ...any)) int {
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < lo || n > hi {
+		bad(name, "%q must be a whole number from %d to %d", raw, lo, hi)
+		return def
+	}
+	return n
 }

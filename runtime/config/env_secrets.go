@@ -114,3 +114,27 @@ func (c Config) StoreKind() string {
 	}
 	return "embedded"
 }
+
+// checkOldKeys validates FRONTDESK_ENCRYPTION_KEYS_OLD without quoting it.
+func checkOldKeys(raw string, bad func(string, string, ...any)) {
+	if raw == "" {
+		return
+	}
+	for i, k := range strings.Split(raw, ",") {
+		if _, err := decodeKey(strings.TrimSpace(k)); err != nil {
+			bad(EnvOldKeys, "key %d: %v", i+1, err)
+		}
+	}
+}
+
+// OldKeyBytes are the decoded retired keys of FRONTDESK_ENCRYPTION_KEYS_OLD:
+// blobs sealed with them still open; nothing new is sealed with them.
+func (c Config) OldKeyBytes() [][]byte {
+	var out [][]byte
+	for _, k := range strings.Split(c.OldKeys.Value(), ",") {
+		if b, err := decodeKey(strings.TrimSpace(k)); err == nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}

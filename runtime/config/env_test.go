@@ -1,7 +1,9 @@
 package config
 
 import (
+	"bytes"
 	"encoding/base64"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -108,6 +110,11 @@ func TestLoadRejectsBadEnvironment(t *testing.T) {
 		{"key not base64", map[string]string{EnvEncryptionKey: "not base64!"}, "FRONTDESK_ENCRYPTION_KEY: not valid base64"},
 		{"key too short", map[string]string{EnvEncryptionKey: base64.StdEncoding.EncodeToString(make([]byte, 16))}, "FRONTDESK_ENCRYPTION_KEY: decodes to 16 bytes, want 32"},
 		{"config file missing", map[string]string{EnvConfig: "testdata/does-not-exist.yaml"}, "read hospitals file: open testdata/does-not-exist.yaml"},
+		{"old key not base64", map[string]string{EnvOldKeys: base64.StdEncoding.EncodeToString(make([]byte, 32)) + ",nope!"}, "FRONTDESK_ENCRYPTION_KEYS_OLD: key 2: not valid base64"},
+		{"retention zero", map[string]string{EnvRetention: "0h"}, `FRONTDESK_RETENTION: "0h" must be greater than zero`},
+		{"batch not a number", map[string]string{EnvCommitMaxBatch: "lots"}, `FRONTDESK_COMMIT_MAX_BATCH: "lots" must be a whole number from 1 to 10000`},
+		{"batch zero", map[string]string{EnvCommitMaxBatch: "0"}, `FRONTDESK_COMMIT_MAX_BATCH: "0" must be a whole number from 1 to 10000`},
+		{"max wait negative", map[string]string{EnvCommitMaxWait: "-1ms"}, `FRONTDESK_COMMIT_MAX_WAIT: "-1ms" must be greater than zero`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,4 +149,25 @@ func TestLoadWithConfigFile(t *testing.T) {
 	assert.Equal(t, "testdata/good.yaml", cfg.ConfigPath)
 	require.Len(t, cfg.Hospitals, 2)
 	assert.Equal(t, "abc", cfg.Hospitals[0].Code)
+}
+
+func TestLoadStoreTuning(t *testing.T) {
+	k1 := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32))
+	k2 := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{2}, 32))
+	cfg, err := Load(envOf(map[string]string{
+		EnvOldKeys: k1 + ", " + k2, EnvRetention: "72h", EnvCommitMaxBatch: "64", EnvCommitMaxWait: "500us",
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)}, cfg.OldKeyBytes())
+	assert.Equal(t, 72*time.Hour, cfg.Retention)
+	assert.Equal(t, 64, cfg.CommitMaxBatch)
+	assert.Equal(t, 500*time.Microsecond, cfg.CommitMaxWait)
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg), k1, "old keys never print")
+
+	def, err := Load(envOf(nil))
+	require.NoError(t, err)
+	assert.Equal(t, DefaultRetention, def.Retention)
+	assert.Equal(t, DefaultCommitMaxBatch, def.CommitMaxBatch)
+	assert.Zero(t, def.CommitMaxWait)
+	assert.Empty(t, def.OldKeyBytes())
 }

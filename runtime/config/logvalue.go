@@ -41,6 +41,8 @@ func (c Config) summary() []slog.Attr {
 	}
 	attrs = append(attrs,
 		slog.Bool("encryption_key_set", c.EncryptionKey != ""),
+		slog.Int("old_encryption_keys", len(c.OldKeyBytes())),
+		slog.Duration("retention", c.Retention),
 		slog.Bool("twilio", c.TwilioConfigured()),
 		slog.String("twilio_api_base_url", c.TwilioAPIBaseURL),
 		slog.Duration("session_timeout", c.SessionTimeout),

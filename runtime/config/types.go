@@ -16,6 +16,10 @@ type Config struct {
 	DataDir          string        // FRONTDESK_DATA_DIR
 	RedisURL         Secret        // REDIS_URL (may hold a password)
 	EncryptionKey    Secret        // FRONTDESK_ENCRYPTION_KEY, base64 of 32 bytes
+	OldKeys          Secret        // FRONTDESK_ENCRYPTION_KEYS_OLD: retired keys, comma-separated
+	Retention        time.Duration // FRONTDESK_RETENTION: how long idle conversations are kept
+	CommitMaxBatch   int           // FRONTDESK_COMMIT_MAX_BATCH: turns per Redis pipeline
+	CommitMaxWait    time.Duration // FRONTDESK_COMMIT_MAX_WAIT: extra wait for a fuller pipeline
 	TwilioAccountSID string        // TWILIO_ACCOUNT_SID
 	TwilioAuthToken  Secret        // TWILIO_AUTH_TOKEN
 	TwilioAPIBaseURL string        // TWILIO_API_BASE_URL
