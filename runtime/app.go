@@ -92,7 +92,7 @@ func openStore(cfg config.Config, now func() time.Time, log *slog.Logger, m *met
 	if url := cfg.RedisURL.Value(); url != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		st, err := redisstore.Open(ctx, redisstore.Options{URL: url, Now: now, Logger: log,
+		st, err := redisstore.Open(ctx, redisstore.Options{URL: url, Prefix: cfg.RedisPrefix, Now: now, Logger: log,
 			Retention: cfg.Retention, MaxBatch: cfg.CommitMaxBatch, MaxWait: cfg.CommitMaxWait, Observer: redisstore.Observer{
 				OnBatch: func(size int, _ time.Duration, err error) {
 					m.StoreBatchSize.Observe(float64(size))

@@ -21,6 +21,7 @@ const (
 	EnvRetention        = "FRONTDESK_RETENTION"
 	EnvCommitMaxBatch   = "FRONTDESK_COMMIT_MAX_BATCH"
 	EnvCommitMaxWait    = "FRONTDESK_COMMIT_MAX_WAIT"
+	EnvRedisPrefix      = "FRONTDESK_REDIS_PREFIX"
 )
 
 // Defaults applied when a variable or field is unset. They make a bare
@@ -33,6 +34,7 @@ const (
 	DefaultPassivateAfter   = 2 * time.Minute
 	DefaultRetention        = 30 * 24 * time.Hour
 	DefaultCommitMaxBatch   = 256
+	DefaultRedisPrefix      = "fd:"
 	DefaultLogLevel         = "info"
 	DefaultTimezone         = "Asia/Kolkata"
 	DefaultEMRTimeout       = 5 * time.Second

@@ -47,6 +47,10 @@ func Load(getenv func(string) string) (Config, error) {
 		cfg.CommitMaxWait = loadDuration(EnvCommitMaxWait, raw, 0, bad)
 	}
 	cfg.OldKeys = Secret(env(EnvOldKeys))
+	cfg.RedisPrefix = orDefault(env(EnvRedisPrefix), DefaultRedisPrefix)
+	if strings.ContainsAny(cfg.RedisPrefix, " \t\r\n") || len(cfg.RedisPrefix) > 64 {
+		bad(EnvRedisPrefix, "must be at most 64 characters without spaces")
+	}
 	checkOldKeys(cfg.OldKeys.Value(), bad)
 	if _, ok := logLevels[cfg.LogLevel]; !ok {
 		bad(EnvLogLevel, "%q is not one of debug, info, warn, error", cfg.LogLevel)

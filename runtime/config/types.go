@@ -15,6 +15,7 @@ type Config struct {
 	ConfigPath       string        // FRONTDESK_CONFIG
 	DataDir          string        // FRONTDESK_DATA_DIR
 	RedisURL         Secret        // REDIS_URL (may hold a password)
+	RedisPrefix      string        // FRONTDESK_REDIS_PREFIX: namespace of every key
 	EncryptionKey    Secret        // FRONTDESK_ENCRYPTION_KEY, base64 of 32 bytes
 	OldKeys          Secret        // FRONTDESK_ENCRYPTION_KEYS_OLD: retired keys, comma-separated
 	Retention        time.Duration // FRONTDESK_RETENTION: how long idle conversations are kept
