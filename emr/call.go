@@ -23,13 +23,14 @@ const (
 	OpProfilePhoto   Op = "profile_photo"
 	OpUploadDocument Op = "upload_document"
 	OpUpdateAddress  Op = "update_address"
+	OpCancel         Op = "cancel"
 )
 
 // Writes reports whether the operation changes the EMR, so that it must not
 // be repeated blindly when its outcome is unknown.
 func (o Op) Writes() bool {
 	switch o {
-	case OpRegister, OpBook, OpProfilePhoto, OpUploadDocument, OpUpdateAddress:
+	case OpRegister, OpBook, OpProfilePhoto, OpUploadDocument, OpUpdateAddress, OpCancel:
 		return true
 	}
 	return false
@@ -53,6 +54,7 @@ type Call struct {
 	URL          string
 	Document     Document
 	Address      string
+	Appointment  string // the appointment to cancel
 }
 
 // CacheKey identifies a cacheable call's answer within one hospital.
@@ -100,6 +102,8 @@ func Do(ctx context.Context, c Client, call Call) Result {
 		r.Err = c.UploadDocument(ctx, call.Patient, call.Document)
 	case OpUpdateAddress:
 		r.Err = c.UpdateAddress(ctx, call.Patient, call.Address)
+	case OpCancel:
+		r.Err = c.Cancel(ctx, call.Patient, call.Appointment)
 	default:
 		r.Err = &Error{Op: string(call.Op), Kind: NotSupported, Err: fmt.Errorf("unknown operation")}
 	}

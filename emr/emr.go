@@ -25,6 +25,9 @@ type Client interface {
 	Register(ctx context.Context, p NewPatient) (Patient, error)
 	// Upcoming lists a patient's future appointments.
 	Upcoming(ctx context.Context, p PatientRef) ([]Appointment, error)
+	// Cancel cancels one of the patient's upcoming appointments
+	// (Capabilities.Cancel) and frees its slot.
+	Cancel(ctx context.Context, p PatientRef, appointmentID string) error
 	// Departments lists the departments taking appointments on a day.
 	Departments(ctx context.Context, day Day) ([]Department, error)
 	// Doctors lists a department's doctors available on a day.
@@ -51,6 +54,7 @@ type Capabilities struct {
 	UploadDocument bool // patients can upload documents
 	UpdateAddress  bool // patients can change their address
 	ProfilePhoto   bool // patients can set a profile photo
+	Cancel         bool // patients can cancel upcoming appointments
 }
 
 // Gender is a patient's gender as the conversation collects it.

@@ -77,6 +77,7 @@ func (e *EMR) Capabilities() emr.Capabilities {
 		UploadDocument: true,
 		UpdateAddress:  true,
 		ProfilePhoto:   true,
+		Cancel:         true,
 	}
 }
 

@@ -22,6 +22,7 @@ const (
 	OpProfilePhoto   = "profile_photo"
 	OpUploadDocument = "upload_document"
 	OpUpdateAddress  = "update_address"
+	OpCancel         = "cancel"
 )
 
 // knownOps guards SetFailure and Block against typos, which would otherwise
@@ -29,7 +30,7 @@ const (
 var knownOps = map[string]bool{
 	OpFindPatients: true, OpRegister: true, OpUpcoming: true, OpDepartments: true,
 	OpDoctors: true, OpSlots: true, OpBook: true, OpHealthRecords: true,
-	OpProfilePhoto: true, OpUploadDocument: true, OpUpdateAddress: true,
+	OpProfilePhoto: true, OpUploadDocument: true, OpUpdateAddress: true, OpCancel: true,
 }
 
 // faults holds the injected failures and gates of one EMR.

@@ -101,5 +101,6 @@ func calls(e *EMR, now time.Time) map[string]func(context.Context) error {
 			return e.UploadDocument(ctx, asha, emr.Document{URL: "https://media.example/d.pdf"})
 		},
 		OpUpdateAddress: func(ctx context.Context) error { return e.UpdateAddress(ctx, asha, "12 MG Road, Pune") },
+		OpCancel:        func(ctx context.Context) error { return e.Cancel(ctx, asha, SeedAppointmentID) },
 	}
 }

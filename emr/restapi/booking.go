@@ -119,3 +119,8 @@ func (c *Client) Book(ctx context.Context, b emr.BookingRequest) (emr.Booking, e
 // dayCount is the seed contract's day_count: "1" today, "2" tomorrow,
 // "3" the day after.
 func dayCount(d emr.Day) string { return strconv.Itoa(d.Count()) }
+
+// Cancel is not in the seed contract.
+func (c *Client) Cancel(context.Context, emr.PatientRef, string) error {
+	return opError("cancel", emr.NotSupported, errors.New("seed contract has no cancellation"))
+}

@@ -42,8 +42,10 @@ func TestUpcomingDemo(t *testing.T) {
 	h, _ := svcStartDemo(t)
 	p := demoemr.AshaMobile
 	svcAtMenu(h, p, demo)
-	out := svcSay(h, p, "3", "the seed follow-up", "Your upcoming appointments", demoemr.SeedAppointmentID)
+	out := svcSay(h, p, "3", "the seed follow-up, with a way to cancel it", "Your upcoming appointments", demoemr.SeedAppointmentID,
+		"reply with its number")
 	assert.NotContains(t, out, "APT-5001")
+	svcSay(h, p, "menu", "the main menu", "Main menu")
 	svcSay(h, p, "1", "the day question", "When would you like")
 	svcSay(h, p, "2", "departments", "Choose a *department*")
 	svcSay(h, p, "1", "doctors", "Choose a *doctor*")
@@ -51,6 +53,10 @@ func TestUpcomingDemo(t *testing.T) {
 	svcSay(h, p, "1", "the complaint question", "what is the problem")
 	svcSay(h, p, "sore throat", "the booking", "is booked")
 	svcSay(h, p, "3", "the new booking next to the seed one", demoemr.SeedAppointmentID, "APT-5001", "Dr. Rajesh Kumar Sharma")
+	svcSay(h, p, "1", "the question whether to cancel the new booking (listed first: it is earlier)", "Cancel this appointment?", "APT-5001")
+	svcSay(h, p, "1", "the cancellation", "Your appointment is cancelled")
+	out = svcSay(h, p, "3", "only the seed follow-up left", demoemr.SeedAppointmentID)
+	assert.NotContains(t, out, "APT-5001", "a cancelled appointment is no longer listed")
 
 	fresh := "+919811100002"
 	svcRegisterDemo(h, fresh)

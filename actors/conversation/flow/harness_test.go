@@ -29,7 +29,7 @@ var ist = time.FixedZone("IST", 5*3600+1800)
 var testCatalog = catalog.MustLoad()
 
 // allCaps is an EMR that serves everything.
-var allCaps = emr.Capabilities{Slots: true, VideoVisits: true, UploadDocument: true, UpdateAddress: true, ProfilePhoto: true}
+var allCaps = emr.Capabilities{Slots: true, VideoVisits: true, UploadDocument: true, UpdateAddress: true, ProfilePhoto: true, Cancel: true}
 
 // fixture drives Engine.Apply the way the conversation actor does: each
 // event on the state the previous one returned. Every Apply is checked for

@@ -34,12 +34,14 @@ var toStep = map[StepID]func(f *fixture){
 		f.send("4")
 		f.answer(emr.Result{Records: records})
 	},
-	stepPhotoAsk:   func(f *fixture) { f.toMenu(); f.send("5") },
-	stepDocAsk:     func(f *fixture) { f.toMenu(); f.send("6") },
-	stepAddrAsk:    func(f *fixture) { f.toMenu(); f.send("7") },
-	stepBookWhen:   func(f *fixture) { f.toMenu(); f.send("1") },
-	stepBookDept:   toDept,
-	stepBookDoctor: toDoctor,
+	stepUpcomingPick: toUpcomingPick,
+	stepCancelAsk:    func(f *fixture) { toUpcomingPick(f); f.send("1") },
+	stepPhotoAsk:     func(f *fixture) { f.toMenu(); f.send("5") },
+	stepDocAsk:       func(f *fixture) { f.toMenu(); f.send("6") },
+	stepAddrAsk:      func(f *fixture) { f.toMenu(); f.send("7") },
+	stepBookWhen:     func(f *fixture) { f.toMenu(); f.send("1") },
+	stepBookDept:     toDept,
+	stepBookDoctor:   toDoctor,
 	stepBookSlot: func(f *fixture) {
 		toDoctor(f)
 		f.send("1")
@@ -51,6 +53,15 @@ var toStep = map[StepID]func(f *fixture){
 		f.send("cough")
 		f.answer(emr.Result{Booking: emr.Booking{AppointmentID: "V1", PaymentLink: "https://pay.example/V1"}})
 	},
+}
+
+// upcoming are two appointments the EMR can cancel.
+var upcoming = []emr.Appointment{{ID: "A1", Text: "A1: tomorrow 10:00 with Dr Rao"}, {ID: "A2", Text: "A2: Friday video with Dr Sen"}}
+
+func toUpcomingPick(f *fixture) {
+	f.toMenu()
+	f.send("3")
+	f.answer(emr.Result{Appointments: upcoming})
 }
 
 func toDept(f *fixture) {

@@ -63,6 +63,7 @@ type Answers struct {
 	Docs      []Media    `json:"docs,omitempty"` // uploads still to store
 	Caption   string     `json:"caption,omitempty"`
 	Address   string     `json:"addr,omitempty"`
+	Cancel    Option     `json:"cancel"` // the appointment to cancel
 }
 
 // Awaiting is the EMR call a conversation waits for and the step its

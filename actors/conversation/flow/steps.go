@@ -4,32 +4,35 @@ import "fmt"
 
 // The steps of the product's flows.
 const (
-	stepIdentify    StepID = "identify"
-	stepFamily      StepID = "family"
-	stepRegName     StepID = "reg.name"
-	stepRegAge      StepID = "reg.age"
-	stepRegGender   StepID = "reg.gender"
-	stepRegPhoto    StepID = "reg.photo"
-	stepRegSubmit   StepID = "reg.submit"
-	stepRegPhotoSet StepID = "reg.photo_save"
-	stepRegCheck    StepID = "reg.check"
-	stepMenu        StepID = "menu"
-	stepLanguage    StepID = "language"
-	stepUpcoming    StepID = "upcoming"
-	stepRecords     StepID = "records"
-	stepPhotoAsk    StepID = "photo.ask"
-	stepPhotoSave   StepID = "photo.save"
-	stepDocAsk      StepID = "doc.ask"
-	stepDocSave     StepID = "doc.save"
-	stepAddrAsk     StepID = "addr.ask"
-	stepAddrSave    StepID = "addr.save"
-	stepBookWhen    StepID = "book.when"
-	stepBookDept    StepID = "book.dept"
-	stepBookDoctor  StepID = "book.doctor"
-	stepBookSlot    StepID = "book.slot"
-	stepBookReason  StepID = "book.complaint"
-	stepBookSubmit  StepID = "book.submit"
-	stepVideoWait   StepID = "video.wait"
+	stepIdentify     StepID = "identify"
+	stepFamily       StepID = "family"
+	stepRegName      StepID = "reg.name"
+	stepRegAge       StepID = "reg.age"
+	stepRegGender    StepID = "reg.gender"
+	stepRegPhoto     StepID = "reg.photo"
+	stepRegSubmit    StepID = "reg.submit"
+	stepRegPhotoSet  StepID = "reg.photo_save"
+	stepRegCheck     StepID = "reg.check"
+	stepMenu         StepID = "menu"
+	stepLanguage     StepID = "language"
+	stepUpcoming     StepID = "upcoming"
+	stepUpcomingPick StepID = "upcoming.pick"
+	stepCancelAsk    StepID = "cancel.confirm"
+	stepCancelDo     StepID = "cancel.do"
+	stepRecords      StepID = "records"
+	stepPhotoAsk     StepID = "photo.ask"
+	stepPhotoSave    StepID = "photo.save"
+	stepDocAsk       StepID = "doc.ask"
+	stepDocSave      StepID = "doc.save"
+	stepAddrAsk      StepID = "addr.ask"
+	stepAddrSave     StepID = "addr.save"
+	stepBookWhen     StepID = "book.when"
+	stepBookDept     StepID = "book.dept"
+	stepBookDoctor   StepID = "book.doctor"
+	stepBookSlot     StepID = "book.slot"
+	stepBookReason   StepID = "book.complaint"
+	stepBookSubmit   StepID = "book.submit"
+	stepVideoWait    StepID = "video.wait"
 )
 
 // table is every flow of the product, one row per step. Adding a flow is
@@ -48,16 +51,19 @@ func table() map[StepID]*Step {
 		stepRegPhotoSet: {Load: loadPhoto, Loaded: regPhotoSaved, Failed: regPhotoFailed},
 
 		// The main menu and its short errands.
-		stepMenu:      {Prompt: promptMenu, Read: readMenu, NeedsPatient: true},
-		stepLanguage:  {Prompt: promptLanguage, Read: readLanguage, Back: languageBack},
-		stepUpcoming:  {Load: loadUpcoming, Loaded: upcomingLoaded},
-		stepRecords:   {Load: loadRecords, Loaded: recordsLoaded, Prompt: promptRecords, Read: readRecords, Back: to(stepMenu), NeedsPatient: true},
-		stepPhotoAsk:  {Prompt: promptPhoto, Read: readPhoto, Back: to(stepMenu), NeedsPatient: true},
-		stepPhotoSave: {Load: loadPhoto, Loaded: thenMenu("photo_updated")},
-		stepDocAsk:    {Prompt: promptDoc, Read: readDoc, Back: to(stepMenu), NeedsPatient: true},
-		stepDocSave:   {Load: loadDoc, Loaded: docSaved},
-		stepAddrAsk:   {Prompt: promptAddr, Read: readAddr, Back: to(stepMenu), NeedsPatient: true},
-		stepAddrSave:  {Load: loadAddr, Loaded: thenMenu("address_updated")},
+		stepMenu:         {Prompt: promptMenu, Read: readMenu, NeedsPatient: true},
+		stepLanguage:     {Prompt: promptLanguage, Read: readLanguage, Back: languageBack},
+		stepUpcoming:     {Load: loadUpcoming, Loaded: upcomingLoaded},
+		stepUpcomingPick: {Prompt: promptUpcomingPick, Read: readUpcomingPick, Back: to(stepMenu), NeedsPatient: true},
+		stepCancelAsk:    {Prompt: promptCancel, Read: readCancel, Back: to(stepUpcomingPick), NeedsPatient: true},
+		stepCancelDo:     {Load: loadCancel, Loaded: thenMenu("cancelled")},
+		stepRecords:      {Load: loadRecords, Loaded: recordsLoaded, Prompt: promptRecords, Read: readRecords, Back: to(stepMenu), NeedsPatient: true},
+		stepPhotoAsk:     {Prompt: promptPhoto, Read: readPhoto, Back: to(stepMenu), NeedsPatient: true},
+		stepPhotoSave:    {Load: loadPhoto, Loaded: thenMenu("photo_updated")},
+		stepDocAsk:       {Prompt: promptDoc, Read: readDoc, Back: to(stepMenu), NeedsPatient: true},
+		stepDocSave:      {Load: loadDoc, Loaded: docSaved},
+		stepAddrAsk:      {Prompt: promptAddr, Read: readAddr, Back: to(stepMenu), NeedsPatient: true},
+		stepAddrSave:     {Load: loadAddr, Loaded: thenMenu("address_updated")},
 
 		// Booking, in person or by video.
 		stepBookWhen:   {Prompt: promptWhen, Read: readWhen, Back: to(stepMenu), NeedsPatient: true},

@@ -145,6 +145,18 @@ func upcomingLoaded(t *turn, r emr.Result) bool {
 		t.backToMenu()
 		return false
 	}
+	if t.h.Caps.Cancel {
+		t.s.Options = t.s.Options[:0]
+		for _, a := range r.Appointments {
+			if a.ID != "" {
+				t.s.Options = append(t.s.Options, Option{ID: a.ID, Label: t.describeAppointment(a)})
+			}
+		}
+		if len(t.s.Options) == len(r.Appointments) {
+			t.show(stepUpcomingPick)
+			return false
+		}
+	}
 	lines := []string{t.text("upcoming_heading")}
 	for i, a := range r.Appointments {
 		lines = append(lines, itoa(i+1)+". "+t.describeAppointment(a))
