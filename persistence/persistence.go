@@ -84,6 +84,9 @@ type Commit struct {
 	// that a restart would lose) for WakeTTL, holding these sealed bytes;
 	// nil clears the mark. Commits without Snapshot.Data leave it alone.
 	Wake []byte
+	// Inbound, when set, records when the patient last wrote (for
+	// Deliveries.LastInbound); a later time replaces an earlier one only.
+	Inbound *Inbound
 }
 
 // Outbox holds messages accepted for sending and not yet sent.
@@ -133,7 +136,9 @@ type Dedupe interface {
 	Seen(ctx context.Context, messageSid string) (bool, error)
 }
 
-// Consent is the opt-out ledger: `stop` and `start` per hospital.
+// Consent is the opt-out ledger: `stop` and `start` per hospital, for all
+// messages or one reminder kind, every change kept with its time and
+// source.
 type Consent interface {
 	// OptedOut reports whether subject (keyed hash of a phone number) has
 	// opted out of pushes and reminders from hospital.
@@ -144,6 +149,7 @@ type Consent interface {
 type ConsentChange struct {
 	Hospital string
 	Subject  string
+	Kind     string // "" for everything, else one reminder kind
 	OptedOut bool
 	At       time.Time
 	Source   string // "patient", "api", ...
