@@ -138,7 +138,12 @@ func TestBookingVideoWithoutPaymentLink(t *testing.T) {
 	toComplaint(f, "2")
 	f.send("cough")
 	fx := f.answer(emr.Result{Booking: emr.Booking{AppointmentID: "V9"}})
-	assert.Contains(t, body(fx), f.text("pay_no_link", "helpline", testHelpline))
+	assert.Contains(t, body(fx), f.text("video_link_later"), "no payment step: the link comes with the confirmation")
+	assert.Equal(t, stepMenu, f.s.Step, "the patient is not held in a payment wait")
+	require.NotNil(t, f.s.Video)
+	fx = f.apply(&VideoConfirmed{AppointmentID: "V9", Doctor: "Dr. Rao", When: "Wed 10:00", Link: "https://meet.example/V9"})
+	assert.Contains(t, body(fx), "https://meet.example/V9")
+	assert.Nil(t, f.s.Video)
 }
 
 func TestEmptyLists(t *testing.T) {

@@ -92,6 +92,13 @@ func (t *turn) handle(in Inbound) {
 		}
 		t.goTo(stepMenu)
 		return
+	case "switch":
+		if t.s.Chosen != "" {
+			// Another family member: forget the choice and ask again.
+			t.s.Chosen, t.s.Patient = "", nil
+			t.goTo(stepIdentify)
+			return
+		}
 	case "language", "lang", "भाषा":
 		if t.s.Step != stepLanguage {
 			t.s.Return = t.s.Step
@@ -113,8 +120,13 @@ func (t *turn) activate(h *Hospital) {
 	if !supports(h, lang) {
 		lang = h.Config.DefaultLanguage()
 	}
+	chosen := t.s.Chosen
+	if t.s.Hospital != h.Config.Code {
+		chosen = "" // patient ids belong to one EMR
+	}
 	*t.s = State{
 		Hospital:    h.Config.Code,
+		Chosen:      chosen,
 		Lang:        lang,
 		LastInbound: t.s.LastInbound,
 		Queued:      t.s.Queued, // messages sent after this one still count

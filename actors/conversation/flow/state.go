@@ -27,6 +27,7 @@ type State struct {
 	Lang        string        `json:"l,omitempty"`
 	Patient     *emr.Patient  `json:"p,omitempty"`
 	Family      []emr.Patient `json:"fam,omitempty"` // patients sharing the number, while choosing
+	Chosen      string        `json:"ch,omitempty"`  // the family member this phone chose last (EMR id)
 	Step        StepID        `json:"s,omitempty"`
 	Return      StepID        `json:"ret,omitempty"` // where the language step goes back to
 	Options     []Option      `json:"o,omitempty"`   // the numbered list the patient sees

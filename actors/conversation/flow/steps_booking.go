@@ -189,6 +189,13 @@ func booked(t *turn, r emr.Result) bool {
 	if a.Visit == emr.Video {
 		t.s.Video = &VideoWait{AppointmentID: r.Booking.AppointmentID, PaymentLink: r.Booking.PaymentLink, Doctor: a.Doctor.Label}
 		t.say("video_booked", "doctor", a.Doctor.Label, "when", when)
+		if r.Booking.PaymentLink == "" {
+			// No payment step at this hospital: the link comes when the
+			// EMR confirms; the patient need not wait here.
+			t.say("video_link_later")
+			t.backToMenu()
+			return false
+		}
 		t.show(stepVideoWait)
 		return false
 	}
@@ -222,11 +229,7 @@ func promptVideoWait(t *turn) {
 	if t.s.Video != nil {
 		link = t.s.Video.PaymentLink
 	}
-	if link == "" {
-		t.say("pay_no_link", "helpline", t.helpline())
-	} else {
-		t.say("pay_link", "link", link)
-	}
+	t.say("pay_link", "link", link)
 	t.hint()
 }
 

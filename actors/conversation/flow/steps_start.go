@@ -26,6 +26,17 @@ func identified(t *turn, r emr.Result) bool {
 		t.say("welcome_back", "name", p.Name)
 		t.show(stepMenu)
 	default:
+		for _, p := range r.Patients {
+			if p.ID == t.s.Chosen {
+				// The phone chose this member last time: greet them, and
+				// say how to switch.
+				t.s.Patient = &p
+				t.say("welcome_back", "name", p.Name)
+				t.say("family_switch_hint", "name", p.Name)
+				t.show(stepMenu)
+				return false
+			}
+		}
 		t.s.Family = r.Patients
 		t.s.Options = make([]Option, 0, len(r.Patients)+1)
 		for _, p := range r.Patients {
@@ -52,6 +63,7 @@ func readFamily(t *turn, in Inbound) {
 			p := p
 			t.s.Patient = &p
 			t.s.Family = nil
+			t.s.Chosen = p.ID
 			t.say("welcome_back", "name", p.Name)
 			t.show(stepMenu)
 			return
