@@ -7,9 +7,10 @@ GO ?= go
 run:
 	$(GO) run ./cmd/frontdesk
 
-## test: every test, with the race detector
+## test: every test, with the race detector; the end-to-end suite again on Redis
 test:
 	$(GO) test -race -count=1 ./...
+	FRONTDESK_E2E_STORE=redis $(GO) test -race -count=1 ./runtime/e2e/
 
 ## lint: go vet and staticcheck (pinned as a go tool in go.mod)
 lint:
@@ -23,3 +24,33 @@ bench:
 ## build: the binary, ./frontdesk
 build:
 	$(GO) build -o frontdesk ./cmd/frontdesk
+
+# Load, memory, start-up and crash measurements (cmd/frontdesk-load); the
+# figures and the machine they were taken on are in docs/performance.md.
+.PHONY: load-bin load load-embedded load-memory load-startup test-crash
+
+## load-bin: the server and the load tool, in bin/
+load-bin:
+	$(GO) build -o bin/frontdesk ./cmd/frontdesk
+	$(GO) build -o bin/frontdesk-load ./cmd/frontdesk-load
+
+## load: the bare net/http baseline against the product on Redis, same traffic (hello, then browse), then ack latency at half the product's rate
+load: load-bin
+	bin/frontdesk-load compare --scenario hello --concurrency 64 --rounds 3 --half
+	bin/frontdesk-load compare --scenario browse --concurrency 64 --rounds 3
+
+## load-embedded: the product on the embedded store (one run, hello)
+load-embedded: load-bin
+	bin/frontdesk-load run --embedded --scenario hello --concurrency 64
+
+## load-memory: bytes per resident conversation, 100k conversations (about 5 minutes: it waits for the server's garbage collections)
+load-memory: load-bin
+	bin/frontdesk-load memory --conversations 100000
+
+## load-startup: start-up to ready with 1M conversations stored in Redis
+load-startup: load-bin
+	bin/frontdesk-load startup --conversations 1000000
+
+## test-crash: the crash test alone (kill -9 under load, then count replies); needs Redis
+test-crash:
+	$(GO) test -race -count=1 -v -run '^TestCrashRecovery$$' ./cmd/frontdesk-load/loadgen/

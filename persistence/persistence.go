@@ -1,7 +1,11 @@
 // Package persistence defines the durable state of frontdesk: conversation
-// snapshots with versions, the outbox of messages to send, MessageSid marks
-// for dedupe and the reminder consent ledger. Backends (persistence/embedded,
-// persistence/redis) implement Store and must pass persistence/storetest.
+// snapshots with versions, the outbox of messages to send with what Twilio
+// reported about them, MessageSid marks for dedupe, scheduled reminders,
+// when each patient last wrote (WhatsApp's 24-hour window), answers to
+// idempotent API requests, downloaded media and the consent ledger.
+// Backends (persistence/embedded, persistence/redis) implement Store and
+// must pass persistence/storetest, whose package comment lists the rules
+// beyond these interfaces.
 //
 // The store never interprets payloads: snapshot and outbox data arrive
 // already encoded (and sealed, where they hold patient data) and leave as
@@ -22,12 +26,21 @@ var ErrNotFound = errors.New("not found")
 // another writer committed first. The caller reloads and tries again.
 var ErrConflict = errors.New("version conflict")
 
+// ErrBadCursor means a listing cursor is not one the store handed out: a
+// caller mistake (an API answers 400), not a store failure.
+var ErrBadCursor = errors.New("bad cursor")
+
 // Store is everything frontdesk keeps durably.
 type Store interface {
 	Snapshots
 	Outbox
 	Dedupe
 	Consent
+	ConsentLedger
+	Reminders
+	Deliveries
+	Idempotency
+	Media
 	Meta
 	// Ping reports whether the store can serve requests now.
 	Ping(ctx context.Context) error
@@ -41,10 +54,10 @@ type Snapshots interface {
 	// ErrNotFound.
 	Load(ctx context.Context, key string) (Snapshot, error)
 	// Commit writes one conversation turn atomically: the snapshot (when
-	// Snapshot.Data is non-nil), its outbox entries, its MessageSid marks and
-	// its consent changes, all or nothing. The stored version must equal
-	// ExpectVersion (0 for a conversation never stored), else ErrConflict
-	// and nothing is written.
+	// Snapshot.Data is non-nil), its outbox entries, its MessageSid marks,
+	// its consent changes and its inbound time, all or nothing. The stored
+	// version must equal ExpectVersion (0 for a conversation never
+	// stored), else ErrConflict and nothing is written.
 	Commit(ctx context.Context, c Commit) error
 	// Wakes lists up to limit conversations marked to be woken after a
 	// restart (see Commit.Wake) whose mark has not expired.
@@ -97,7 +110,8 @@ type Outbox interface {
 	// oldest first (by ID).
 	Pending(ctx context.Context, sender string, limit int) ([]OutboxEntry, error)
 	// MarkSent records the provider's message id and removes the entry from
-	// the pending set.
+	// the pending set; the entry is then found by that id too
+	// (Deliveries.EntryByProviderID) until it expires.
 	MarkSent(ctx context.Context, sender, id, providerID string, at time.Time) error
 	// MarkFailed records a failed attempt. A final failure removes the entry
 	// from the pending set; otherwise it stays pending for a retry.
@@ -129,6 +143,12 @@ type OutboxEntry struct {
 	LastError  string // provider's error code or our reason; no patient data
 	ProviderID string // Twilio's message SID once sent
 	UpdatedAt  time.Time
+	// Status is the highest-ranked delivery status Twilio reported after
+	// the send (see StatusRank), with its error code and the time it
+	// carried; empty until the first status callback.
+	Status    string
+	ErrorCode string
+	StatusAt  time.Time
 }
 
 // Dedupe answers whether an inbound MessageSid was already committed.
@@ -138,10 +158,12 @@ type Dedupe interface {
 
 // Consent is the opt-out ledger: `stop` and `start` per hospital, for all
 // messages or one reminder kind, every change kept with its time and
-// source.
+// source (see ConsentLedger for kinds and the history).
 type Consent interface {
 	// OptedOut reports whether subject (keyed hash of a phone number) has
-	// opted out of pushes and reminders from hospital.
+	// opted out of pushes and reminders from hospital: of everything, by
+	// the latest change with an empty Kind. Per-kind changes do not count
+	// here; ConsentLedger.OptedOutOf weighs them.
 	OptedOut(ctx context.Context, hospital, subject string) (bool, error)
 }
 

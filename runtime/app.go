@@ -50,6 +50,9 @@ type App struct {
 	background     sync.WaitGroup // start-up work running in the background
 	stopBackground context.CancelFunc
 
+	health *storeHealth
+	waking atomic.Bool // a pass of wakeWaiting is running
+
 	sink    *simulator.Sink // nil when Twilio sends
 	demoEMR *demo.EMR       // nil without a demo hospital
 	handler http.Handler
@@ -136,6 +139,7 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 		}
 	}
 	a.newOutbound(transport)
+	a.health = newStoreHealth(a.store.Ping, s.probeInterval, s.probeTimeout, a.log, a.metrics)
 	cat, err := catalog.Load()
 	if err != nil {
 		return err
@@ -158,6 +162,7 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 		Logger:         a.log,
 		Fault:          s.fault,
 		Commits:        &a.commits,
+		StoreError:     a.health.failed,
 	}
 	if a.router, err = conversation.NewRouter(a.system, deps, s.shards, 10*time.Second); err != nil {
 		return err
@@ -165,11 +170,13 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 	a.handler = a.routes()
 	var bg context.Context
 	bg, a.stopBackground = context.WithCancel(context.Background())
+	a.health.onUp = func() { a.storeBack(bg, sealer) }
 	a.background.Add(1)
 	go func() {
 		defer a.background.Done()
-		a.wakeWaiting(bg, sealer)
+		a.health.run(bg)
 	}()
+	a.startWaking(bg, sealer)
 	a.server = &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -192,13 +199,12 @@ func (a *App) Serve(ln net.Listener) error {
 	return nil
 }
 
-// ready reports whether the process takes traffic.
-func (a *App) ready(ctx context.Context) error {
+// ready reports whether the process takes traffic: not while shutting
+// down, nor while the store health monitor finds the store unreachable
+// (its state, not a ping per call: probes must stay cheap).
+func (a *App) ready(context.Context) error {
 	if a.stopping.Load() {
 		return errors.New("shutting down")
 	}
-	if err := a.store.Ping(ctx); err != nil {
-		return fmt.Errorf("store unreachable: %w", err)
-	}
-	return nil
+	return a.health.err()
 }

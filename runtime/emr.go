@@ -6,6 +6,7 @@ import (
 
 	"github.com/frontdesk-health/frontdesk/emr"
 	"github.com/frontdesk-health/frontdesk/emr/demo"
+	"github.com/frontdesk-health/frontdesk/emr/fhir"
 	"github.com/frontdesk-health/frontdesk/emr/restapi"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 )
@@ -31,6 +32,12 @@ func emrClients(cfg config.Config, s *settings) (map[string]emr.Client, *demo.EM
 			clients[h.Code] = demoEMR
 		case config.EMRKindRESTAPI:
 			c, err := restapi.New(h, s.httpClient)
+			if err != nil {
+				return nil, nil, fmt.Errorf("hospital %s: %w", h.Code, err)
+			}
+			clients[h.Code] = c
+		case config.EMRKindFHIR:
+			c, err := fhir.New(h, s.httpClient, fhir.WithClock(s.now))
 			if err != nil {
 				return nil, nil, fmt.Errorf("hospital %s: %w", h.Code, err)
 			}

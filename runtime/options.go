@@ -20,6 +20,9 @@ type settings struct {
 	transport  outbound.Transport
 	httpClient *http.Client
 	shards     int
+	// probeInterval and probeTimeout tune the store health pings (see
+	// WithStoreProbe); zero takes the defaults.
+	probeInterval, probeTimeout time.Duration
 }
 
 // WithClock makes the process read time from now.

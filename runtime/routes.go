@@ -13,10 +13,12 @@ func (a *App) routes() http.Handler {
 	hooks := webhook.New(webhook.Options{
 		PublicURL: a.cfg.PublicURL, AccountSID: a.cfg.TwilioAccountSID, AuthToken: a.cfg.TwilioAuthToken.Value(),
 		Router: a.router, Now: a.now, Hasher: a.hasher, Metrics: a.metrics, Logger: a.log,
+		Available: a.health.err, Outage: a.health.outage,
 	})
 	api := emrapi.New(emrapi.Options{
 		Keys: emrapi.NewKeys(a.cfg.Hospitals), Store: a.store, Codec: a.codec, Router: a.router,
 		Notify: a.notify, Now: a.now, Hasher: a.hasher, Metrics: a.metrics, Logger: a.log,
+		Available: a.health.err,
 	})
 	routes := []server.Route{
 		{Method: http.MethodPost, Path: "/twilio/messages", Handler: hooks.Messages},

@@ -14,17 +14,31 @@ import (
 	"github.com/frontdesk-health/frontdesk/http/server"
 	"github.com/frontdesk-health/frontdesk/http/simulator"
 	"github.com/frontdesk-health/frontdesk/http/webhook"
+	"github.com/frontdesk-health/frontdesk/runtime/config"
 )
 
-// simulatorRoutes are the web simulator's routes: served only while
-// replies go to the simulator's sink (no Twilio credentials).
+// simulatorRoutes are the web simulator's routes, served when
+// FRONTDESK_SIMULATOR is on (the default in the demo). Its messages go
+// through the real webhook; the bot's replies go to the sink when Twilio
+// is not configured, else out through Twilio to the number typed on the
+// page (the page says so). Outside the plain demo, config.Load has made
+// sure the listen address is loopback or a token is set: the token then
+// guards every route, and without one only loopback Host names are served.
 func (a *App) simulatorRoutes() []server.Route {
-	if a.sink == nil {
+	if !a.cfg.Simulator {
+		return nil
+	}
+	if !a.cfg.PlainDemo() && a.cfg.SimulatorToken == "" && !config.IsLoopback(a.cfg.Addr) {
+		// config.Load refuses this; a configuration built by hand fails closed.
+		a.log.Error("web simulator NOT served: outside the plain demo it needs a loopback address or FRONTDESK_SIMULATOR_TOKEN",
+			"component", "simulator")
 		return nil
 	}
 	return simulator.Routes(simulator.Options{
 		Sink: a.sink, Submit: a.submit, Hospitals: a.cfg.Hospitals, Demo: a.demoEMR,
 		Confirm: a.confirmDemoPayment, PublicURL: a.cfg.PublicURL, Logger: a.log,
+		Token:        a.cfg.SimulatorToken.Value(),
+		LoopbackOnly: !a.cfg.PlainDemo() && a.cfg.SimulatorToken == "",
 	})
 }
 

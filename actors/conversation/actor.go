@@ -84,7 +84,9 @@ func (c *conv) Receive(ctx actor.Context) {
 func (c *conv) started(ctx actor.Context) {
 	c.touch()
 	c.armIdle(ctx, c.deps.PassivateAfter)
+	began := time.Now()
 	if err := c.load(); err != nil {
+		c.deps.storeError(began, err)
 		c.loadErr = err
 		c.log.Error("load conversation", "err", err)
 		return

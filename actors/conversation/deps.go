@@ -52,6 +52,18 @@ type Deps struct {
 	// Commits counts commits in flight so shutdown can wait for them
 	// before closing the store.
 	Commits *sync.WaitGroup
+	// StoreError hears of every load or commit that failed for another
+	// reason than a version conflict, with when it began, so the runtime
+	// learns of a store outage at the first failed commit instead of at
+	// its next ping. It must return quickly. Optional.
+	StoreError func(began time.Time, err error)
+}
+
+// storeError reports a failed store operation, if anyone listens.
+func (d *Deps) storeError(began time.Time, err error) {
+	if d.StoreError != nil {
+		d.StoreError(began, err)
+	}
 }
 
 // commit runs one store commit with the configured timeout.

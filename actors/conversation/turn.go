@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,7 +57,11 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 	}
 	c.busy = true
 	started := time.Now()
-	fut := actor.NewFuture(ctx.ActorSystem(), c.deps.CommitTimeout+time.Second)
+	// The future gives up with the commit's own timeout, so the webhook
+	// hears within it even when the store holds the commit longer (Redis's
+	// pipeline timeout is longer): an outcome not known by then is a
+	// failure to the caller, and the retry is deduplicated.
+	fut := actor.NewFuture(ctx.ActorSystem(), c.deps.CommitTimeout)
 	system, pid := ctx.ActorSystem(), fut.PID()
 	c.deps.Commits.Add(1)
 	go func() {
@@ -65,13 +70,15 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 	}()
 	ctx.ReenterAfter(fut, func(res any, ferr error) {
 		c.busy = false
-		err := ferr
-		if r, ok := res.(*committed); ok && ferr == nil {
+		var err error
+		if ferr != nil {
+			err = fmt.Errorf("commit: no outcome within %s (%v): %w", c.deps.CommitTimeout, ferr, context.DeadlineExceeded)
+		} else if r, ok := res.(*committed); ok {
 			err = r.err
 		}
 		c.observeCommit(started, err)
 		if err != nil {
-			c.commitFailed(ctx, p, err)
+			c.commitFailed(ctx, p, started, err)
 			return
 		}
 		c.state, c.version = next, commit.Snapshot.Version
@@ -84,21 +91,27 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 	})
 }
 
-// commitFailed answers the waiting caller so the event is retried. A
-// version conflict means another writer moved on: this actor leaves memory
-// so the next message loads the newer state.
-func (c *conv) commitFailed(ctx actor.Context, p *pending, err error) {
+// commitFailed answers the waiting caller, and every event queued behind
+// it, with an error so Twilio retries them (in their order), and the actor
+// leaves memory. On a version conflict another writer moved on; on any
+// other failure the commit may have been written all the same (a timeout
+// after it was sent), so the state in memory can no longer be trusted
+// either. The next message loads what the store holds: when the failed
+// commit did land, its MessageSid is in that state and Twilio's retry is
+// acknowledged as a duplicate, processed once. Failures other than
+// conflicts are reported, so a store outage is known at once.
+func (c *conv) commitFailed(ctx actor.Context, p *pending, began time.Time, err error) {
 	c.log.Error("commit conversation turn", "err", err)
-	c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)})
-	if errors.Is(err, persistence.ErrConflict) {
-		for _, q := range c.queue {
-			c.respond(ctx, q, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)})
-		}
-		c.queue = nil
-		ctx.Stop(ctx.Self())
-		return
+	if !errors.Is(err, persistence.ErrConflict) {
+		c.deps.storeError(began, err)
 	}
-	c.pump(ctx)
+	nack := &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)}
+	c.respond(ctx, p, nack)
+	for _, q := range c.queue {
+		c.respond(ctx, q, nack)
+	}
+	c.queue = nil
+	ctx.Stop(ctx.Self())
 }
 
 // act performs a committed turn's effects: hand the replies to the

@@ -67,6 +67,14 @@ type sender struct {
 	order   []string        // lanes in the order they got work
 	running int
 	more    bool // the last recovery batch was full: load again when drained
+
+	// Reading pending entries (recovery.go): one read at a time; again
+	// asks for one more after it. settled holds the entries finished while
+	// a read was out, which that read may still list as pending.
+	loading   bool
+	again     bool
+	loadFails int
+	settled   map[string]bool
 }
 
 // loaded is a batch of pending entries read after a (re)start.
@@ -81,6 +89,9 @@ type result struct {
 	providerID string
 	err        error
 	retryIn    time.Duration // > 0: still pending, try again after this
+	// unrecorded is the outcome that could not be written to the store;
+	// it is written again until it is (recovery.go).
+	unrecorded *mark
 }
 
 // retry is the timer's signal that a lane's head may be tried again.
@@ -88,11 +99,12 @@ type retry struct{ lane string }
 
 func newSender(opts Options) *sender {
 	return &sender{
-		opts:  opts,
-		log:   opts.Logger.With("component", "outbound"),
-		lanes: map[string][]persistence.OutboxEntry{},
-		busy:  map[string]bool{},
-		known: map[string]bool{},
+		opts:    opts,
+		log:     opts.Logger.With("component", "outbound"),
+		lanes:   map[string][]persistence.OutboxEntry{},
+		busy:    map[string]bool{},
+		known:   map[string]bool{},
+		settled: map[string]bool{},
 	}
 }
 
@@ -100,15 +112,15 @@ func newSender(opts Options) *sender {
 func (s *sender) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
-		s.recover(ctx)
+		s.reload(ctx)
+	case *Reload:
+		s.reload(ctx)
 	case *loaded:
-		if m.err != nil {
-			s.log.Error("load pending outbox", "err", m.err)
-			return
-		}
-		s.more = len(m.entries) == recoverBatch
-		s.add(m.entries)
-		s.schedule(ctx)
+		s.loadedBatch(ctx, m)
+	case *remark:
+		s.remark(ctx, m)
+	case *remarked:
+		s.remarked(ctx, m)
 	case *Notify:
 		s.add(m.Entries)
 		s.schedule(ctx)
@@ -125,18 +137,6 @@ func (s *sender) Receive(ctx actor.Context) {
 	case *actor.Restarting:
 		s.opts.Metrics.ActorRestarts.WithLabelValues("outbound").Inc()
 	}
-}
-
-// recover reads what was accepted but not sent before a restart.
-func (s *sender) recover(ctx actor.Context) {
-	store, sender, timeout := s.opts.Store, s.opts.Sender, s.opts.Timeout
-	system, self := ctx.ActorSystem(), ctx.Self()
-	go func() {
-		lctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		entries, err := store.Pending(lctx, sender, recoverBatch)
-		system.Root.Send(self, &loaded{entries: entries, err: err})
-	}()
 }
 
 // add queues entries on their lanes, once each.
@@ -171,7 +171,7 @@ func (s *sender) schedule(ctx actor.Context) {
 	s.order = kept
 	if s.running == 0 && len(s.order) == 0 && s.more {
 		s.more = false
-		s.recover(ctx)
+		s.reload(ctx)
 	}
 }
 
@@ -204,7 +204,7 @@ func (s *sender) finished(ctx actor.Context, r *result) {
 		return
 	}
 	s.busy[lane] = false
-	delete(s.known, r.entry.ID)
+	s.forget(r.entry.ID)
 	if q := s.lanes[lane]; len(q) > 0 && q[0].ID == r.entry.ID {
 		s.lanes[lane] = q[1:]
 	}
@@ -214,10 +214,13 @@ func (s *sender) finished(ctx actor.Context, r *result) {
 	} else {
 		s.order = append(s.order, lane)
 	}
-	if r.err != nil {
+	switch {
+	case r.unrecorded != nil:
+		s.unrecorded(ctx, r)
+	case r.err != nil:
 		s.opts.Metrics.MessagesOut.WithLabelValues("failed").Inc()
 		s.log.Warn("send message failed", "entry", r.entry.ID, "lane", lane, "err", r.err)
-	} else {
+	default:
 		s.opts.Metrics.MessagesOut.WithLabelValues("sent").Inc()
 	}
 	s.gauge()

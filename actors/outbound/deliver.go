@@ -20,8 +20,7 @@ func deliver(opts Options, e persistence.OutboxEntry) *result {
 	defer cancel()
 	msg, err := opts.Codec.Decode(e)
 	if err != nil {
-		markFailed(ctx, opts, e, "undecodable payload")
-		return &result{entry: e, err: err}
+		return &result{entry: e, err: err, unrecorded: markFailed(ctx, opts, e, "undecodable payload")}
 	}
 	begin := time.Now()
 	id, err := opts.Transport.Send(ctx, msg)
@@ -36,20 +35,26 @@ func deliver(opts Options, e persistence.OutboxEntry) *result {
 			e.Attempts++
 			return &result{entry: e, err: fmt.Errorf("send outbox entry %s: %w", e.ID, err), retryIn: wait}
 		}
-		markFailed(ctx, opts, e, err.Error())
-		return &result{entry: e, err: fmt.Errorf("send outbox entry %s: %w", e.ID, err)}
+		return &result{entry: e, err: fmt.Errorf("send outbox entry %s: %w", e.ID, err), unrecorded: markFailed(ctx, opts, e, err.Error())}
 	}
 	if merr := opts.Store.MarkSent(ctx, e.Sender, e.ID, id, opts.Now()); merr != nil {
-		// Sent but not recorded: after a restart it would go again. Say so.
-		return &result{entry: e, providerID: id, err: fmt.Errorf("record sent entry %s: %w", e.ID, merr)}
+		// Sent but not recorded: the actor records it again until it
+		// can; a restart meanwhile would send it again.
+		return &result{entry: e, providerID: id, err: fmt.Errorf("record sent entry %s: %w", e.ID, merr),
+			unrecorded: &mark{sent: true, providerID: id}}
 	}
 	return &result{entry: e, providerID: id}
 }
 
-func markFailed(ctx context.Context, opts Options, e persistence.OutboxEntry, reason string) {
-	if err := opts.Store.MarkFailed(ctx, e.Sender, e.ID, reason, true, opts.Now()); err != nil {
+// markFailed records a final failure; it returns the mark to write again
+// when the store did not take it.
+func markFailed(ctx context.Context, opts Options, e persistence.OutboxEntry, reason string) *mark {
+	m := &mark{reason: reason}
+	if err := m.write(ctx, opts, e); err != nil {
 		opts.Logger.Error("record failed outbox entry", "component", "outbound", "entry", e.ID, "err", err)
+		return m
 	}
+	return nil
 }
 
 // maxAttempts bounds the tries of one message.

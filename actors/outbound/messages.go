@@ -11,3 +11,10 @@ import "github.com/frontdesk-health/frontdesk/persistence"
 type Notify struct {
 	Entries []persistence.OutboxEntry
 }
+
+// Reload tells the outbound actor to read its sender's pending entries from
+// the store again. The runtime sends it when the store answers again after
+// an outage: a commit whose answer was lost may have landed all the same,
+// with replies no actor was told about. Entries the actor already holds are
+// not sent twice.
+type Reload struct{}

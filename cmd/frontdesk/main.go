@@ -2,10 +2,15 @@
 // With no configuration it runs the demo: a demo hospital on the built-in
 // demo EMR, an embedded store in ./data and a web simulator at
 // http://127.0.0.1:8080/. See README.md for the configuration.
+//
+// `frontdesk -healthcheck` instead asks a running process for /healthz
+// and exits 0 when it is healthy, 1 otherwise (the container image's
+// HEALTHCHECK: the image has no shell or curl).
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -17,6 +22,15 @@ import (
 )
 
 func main() {
+	probe := flag.Bool("healthcheck", false, "GET /healthz of the process at "+config.EnvAddr+", exit 0 if it answers 200, else 1")
+	flag.Parse()
+	if *probe {
+		if err := healthcheck(context.Background(), os.Getenv(config.EnvAddr), healthcheckTimeout); err != nil {
+			fmt.Fprintln(os.Stderr, "frontdesk: unhealthy:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "frontdesk:", err)
 		os.Exit(1)

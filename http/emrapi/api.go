@@ -37,6 +37,10 @@ type Options struct {
 	Hasher  *pii.Hasher
 	Metrics *metrics.Metrics
 	Logger  *slog.Logger
+	// Available, when set, says why calls cannot be accepted now (the
+	// store is unreachable): an authenticated call is then answered 503
+	// at once. Optional.
+	Available func() error
 }
 
 // API serves the EMR-facing routes.
@@ -64,6 +68,7 @@ func (a *API) handle(route string, fn func(c *gin.Context) error) gin.HandlerFun
 			var msg string
 			status, msg = server.StatusOf(err)
 			if status >= 500 {
+				c.Header("Retry-After", "5")
 				a.opts.Logger.Error("emr api call failed", "component", "emrapi", "route", route, "err", err)
 			}
 			c.AbortWithStatusJSON(status, gin.H{"status": "0", "error": msg})
@@ -83,6 +88,11 @@ func (a *API) request(c *gin.Context) (*config.Hospital, map[string]string, erro
 	f, err := decode(c)
 	if err != nil {
 		return nil, nil, err
+	}
+	if a.opts.Available != nil {
+		if err := a.opts.Available(); err != nil {
+			return nil, nil, &server.Error{Status: http.StatusServiceUnavailable, Message: "temporarily unavailable, retry", Err: err}
+		}
 	}
 	return h, f, nil
 }

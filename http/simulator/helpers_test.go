@@ -62,13 +62,25 @@ type harness struct {
 // does not set. PublicURL is the server's own URL.
 func newHarness(t *testing.T, opts Options) *harness {
 	t.Helper()
+	if opts.Sink == nil {
+		opts.Sink = NewSink()
+	}
+	return serve(t, opts)
+}
+
+// newHarnessNoSink serves the simulator as it runs when Twilio sends the
+// replies: no sink.
+func newHarnessNoSink(t *testing.T, opts Options) *harness {
+	t.Helper()
+	return serve(t, opts)
+}
+
+func serve(t *testing.T, opts Options) *harness {
+	t.Helper()
 	e := gin.New()
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	hs := &harness{srv: srv, sub: &submitter{}}
-	if opts.Sink == nil {
-		opts.Sink = NewSink()
-	}
 	if opts.Submit == nil {
 		opts.Submit = hs.sub.submit
 	}

@@ -24,6 +24,7 @@ var pages = template.Must(template.ParseFS(static, "static/*.html"))
 var assets = map[string]string{
 	"app.js":    "text/javascript; charset=utf-8",
 	"render.js": "text/javascript; charset=utf-8",
+	"view.js":   "text/javascript; charset=utf-8",
 	"app.css":   "text/css; charset=utf-8",
 	"demo.css":  "text/css; charset=utf-8",
 }
@@ -41,13 +42,27 @@ type hospitalView struct {
 	Active bool
 }
 
+// pageView fills index.html.
+type pageView struct {
+	Hospitals []hospitalView
+	FirstCode string // the activation code the guide shows before the script runs
+	Replies   string // "simulator": shown on the page; "twilio": sent to the real number
+	Demo      bool   // the demo EMR runs: offer its patients' numbers
+}
+
 // page handles GET /: the WhatsApp-like chat.
 func (h *handlers) page(c *gin.Context) {
-	var hs []hospitalView
-	for _, hp := range h.opts.Hospitals {
-		hs = append(hs, hospitalView{Code: hp.Code, Name: hp.Name, Sender: hp.Sender, Active: hp.IsActive()})
+	v := pageView{Replies: "simulator", Demo: h.opts.Demo != nil}
+	if h.opts.Sink == nil {
+		v.Replies = "twilio"
 	}
-	render(c, http.StatusOK, "index.html", map[string]any{"Hospitals": hs})
+	for _, hp := range h.opts.Hospitals {
+		v.Hospitals = append(v.Hospitals, hospitalView{Code: hp.Code, Name: hp.Name, Sender: hp.Sender, Active: hp.IsActive()})
+	}
+	if len(v.Hospitals) > 0 {
+		v.FirstCode = v.Hospitals[0].Code
+	}
+	render(c, http.StatusOK, "index.html", v)
 }
 
 // asset handles GET /simulator/assets/:name.

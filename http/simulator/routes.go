@@ -17,7 +17,9 @@ import (
 
 // Options wires the simulator to the running process.
 type Options struct {
-	// Sink receives the bot's outbound messages in place of Twilio.
+	// Sink receives the bot's outbound messages in place of Twilio. Nil
+	// when replies go out through Twilio to the real WhatsApp number: the
+	// page then says so and shows only what the person sends.
 	Sink *Sink
 	// Submit runs an inbound form through the real Twilio webhook handler
 	// (signed like Twilio when a token is configured) and returns the HTTP
@@ -35,6 +37,14 @@ type Options struct {
 	// EMR, which receives them, can fetch the files. Empty: the request's
 	// own host.
 	PublicURL string
+	// Token, when set, is required by every simulator route (as a
+	// bearer header, or a cookie the page gets from /?token=...), except
+	// the unguessable media URLs the EMR fetches.
+	Token string
+	// LoopbackOnly refuses requests whose Host is not a loopback name: set
+	// when the simulator reaches real data without a token, so that a web
+	// page rebinding its own name to 127.0.0.1 cannot drive it.
+	LoopbackOnly bool
 	// Logger records failures of the webhook or of payment confirmations,
 	// never message contents or numbers. Nil discards.
 	Logger *slog.Logger
@@ -55,11 +65,13 @@ type handlers struct {
 	// restart knows its message cursor no longer applies.
 	epoch string
 	poll  time.Duration
+	gate  gate
 }
 
 // Routes returns the simulator's part of the route table: the chat page
 // and its API, plus the demo EMR's record and payment pages when
-// opts.Demo is set. Sink and Submit are required.
+// opts.Demo is set, all behind the token when one is set. Submit is
+// required.
 func Routes(opts Options) []server.Route {
 	return newHandlers(opts).routes()
 }
@@ -75,27 +87,33 @@ func newHandlers(opts Options) *handlers {
 		account: "AC" + randomHex(16),
 		epoch:   randomHex(8),
 		poll:    longPoll,
+		gate:    newGate(opts),
 	}
 }
 
 func (h *handlers) routes() []server.Route {
-	rs := []server.Route{
+	guarded := []server.Route{
 		{Method: http.MethodGet, Path: "/", Handler: h.page},
 		{Method: http.MethodGet, Path: "/simulator/assets/:name", Handler: h.asset},
 		{Method: http.MethodPost, Path: "/simulator/send", Handler: h.send},
 		{Method: http.MethodPost, Path: "/simulator/media", Handler: h.upload},
-		{Method: http.MethodGet, Path: "/simulator/media/:id", Handler: h.serveMedia},
 		{Method: http.MethodGet, Path: "/simulator/messages", Handler: h.messages},
 		{Method: http.MethodPost, Path: "/simulator/reset", Handler: h.reset},
 	}
 	if h.opts.Demo != nil {
-		rs = append(rs,
+		guarded = append(guarded,
 			server.Route{Method: http.MethodGet, Path: "/demo/records/:file", Handler: h.record},
 			server.Route{Method: http.MethodGet, Path: "/demo/pay/:id", Handler: h.payPage},
 			server.Route{Method: http.MethodPost, Path: "/demo/pay/:id", Handler: h.pay},
 		)
 	}
-	return rs
+	for i := range guarded {
+		guarded[i].Handler = h.gate.wrap(guarded[i].Handler)
+	}
+	// An uploaded file's URL is handed to the EMR, which fetches it from
+	// elsewhere without the token: its unguessable id is its only key, as
+	// for Twilio's own media URLs.
+	return append(guarded, server.Route{Method: http.MethodGet, Path: "/simulator/media/:id", Handler: h.serveMedia})
 }
 
 // hospital finds a hospital by activation code, case-insensitively as

@@ -45,6 +45,16 @@ type Options struct {
 	Hasher  *pii.Hasher
 	Metrics *metrics.Metrics
 	Logger  *slog.Logger
+	// Available, when set, says why messages cannot be accepted now (the
+	// store is unreachable): a message is then answered 503 at once,
+	// before it reaches its conversation, instead of after a commit that
+	// cannot succeed. Optional.
+	Available func() error
+	// Outage, when set, returns a channel closed when the store is found
+	// unreachable: a message waiting for its commit is then answered 503
+	// at once (its outcome is unknown; Twilio's retry is deduplicated).
+	// Optional.
+	Outage func() <-chan struct{}
 }
 
 // Handler serves the Twilio webhooks.
@@ -93,16 +103,19 @@ func (h *Handler) messages(c *gin.Context) int {
 	if err != nil {
 		return h.fail(c, err)
 	}
+	if h.opts.Available != nil {
+		if err := h.opts.Available(); err != nil {
+			h.opts.Logger.Debug("inbound message refused while the store is unreachable", "component", "webhook", "sid", in.MessageSid)
+			return h.fail(c, &server.Error{Status: http.StatusServiceUnavailable, Message: "temporarily unavailable, retry", Err: err})
+		}
+	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), h.opts.Wait)
 	defer cancel()
 	d := &conversation.Deliver{
 		Key:   conversation.Key{Sender: in.To, Phone: in.phone()},
 		Event: in.event(h.opts.Now()),
 	}
-	ack, err := h.opts.Router.Deliver(ctx, d)
-	if err == nil && ack.Err != nil {
-		err = ack.Err
-	}
+	err = h.deliver(ctx, d)
 	if err != nil {
 		h.opts.Logger.Error("inbound message not accepted", "component", "webhook",
 			"from", h.opts.Hasher.Hash(in.phone()), "sid", in.MessageSid, "err", err)
@@ -111,6 +124,31 @@ func (h *Handler) messages(c *gin.Context) int {
 	}
 	c.Data(http.StatusOK, "text/xml; charset=utf-8", []byte(emptyTwiML))
 	return http.StatusOK
+}
+
+// deliver hands the message to its conversation and waits for the commit,
+// or until the store is found unreachable meanwhile.
+func (h *Handler) deliver(ctx context.Context, d *conversation.Deliver) error {
+	if h.opts.Outage == nil {
+		return ackErr(h.opts.Router.Deliver(ctx, d))
+	}
+	outage := h.opts.Outage()
+	done := make(chan error, 1)
+	go func() { done <- ackErr(h.opts.Router.Deliver(ctx, d)) }()
+	select {
+	case err := <-done:
+		return err
+	case <-outage:
+		return errors.New("the store became unreachable while the message was being committed")
+	}
+}
+
+// ackErr is the error of a Deliver, or of its Ack.
+func ackErr(ack *conversation.Ack, err error) error {
+	if err == nil && ack.Err != nil {
+		err = ack.Err
+	}
+	return err
 }
 
 // verifiedForm reads the form within the size limit and checks Twilio's

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 )
 
 // BenchmarkCommit measures group commit: many conversations committing at
@@ -54,4 +55,16 @@ func BenchmarkCommit(b *testing.B) {
 			version++
 		}
 	})
+}
+
+// BenchmarkClaimAndFire: 100k due reminders claimed in batches of 256 and
+// fired with one outbox entry each (storetest.BenchClaimAndFire). Run with
+// -benchtime=1x.
+func BenchmarkClaimAndFire(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "store.db"), Options{SweepInterval: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	storetest.BenchClaimAndFire(b, s, 100_000)
 }

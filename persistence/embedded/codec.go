@@ -98,6 +98,10 @@ func (r *reader) raw() []byte {
 	return p
 }
 
+// more reports whether fields follow: records written before a field was
+// added end early, and their decoders leave the new fields zero.
+func (r *reader) more() bool { return r.err == nil && len(r.b) > 0 }
+
 func (r *reader) bytes() []byte   { return bytes.Clone(r.raw()) }
 func (r *reader) string() string  { return string(r.raw()) }
 func (r *reader) time() time.Time { return fromUnixNano(r.int()) }
@@ -174,6 +178,9 @@ func encodeEntry(e entryRecord) []byte {
 	w.string(e.ProviderID)
 	w.time(e.UpdatedAt)
 	w.time(e.expiresAt)
+	w.string(e.Status)
+	w.string(e.ErrorCode)
+	w.time(e.StatusAt)
 	return w.b
 }
 
@@ -191,6 +198,11 @@ func decodeEntry(b []byte) (entryRecord, error) {
 	e.ProviderID = r.string()
 	e.UpdatedAt = r.time()
 	e.expiresAt = r.time()
+	if r.more() { // entries stored before delivery statuses end here
+		e.Status = r.string()
+		e.ErrorCode = r.string()
+		e.StatusAt = r.time()
+	}
 	return e, r.err
 }
 

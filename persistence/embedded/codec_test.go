@@ -48,3 +48,47 @@ func TestDecodeRejectsCorruptRecords(t *testing.T) {
 	_, err := decodeConsent([]byte{recordV1, 2})
 	assert.ErrorIs(t, err, errCorrupt, "bool out of range")
 }
+
+// TestEntryFromBeforeStatuses: entries written before delivery statuses
+// existed end after their expiry and still decode, with no status.
+func TestEntryFromBeforeStatuses(t *testing.T) {
+	at := time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC)
+	w := newWriter(64) // the layout without the three status fields
+	w.string("0001")
+	w.string("whatsapp:+1")
+	w.string("lane")
+	w.bytes([]byte("p"))
+	w.time(at)
+	w.string(string(persistence.OutboxSent))
+	w.uint(1)
+	w.string("")
+	w.string("SM1")
+	w.time(at)
+	w.time(at.Add(time.Hour))
+	e, err := decodeEntry(w.b)
+	require.NoError(t, err)
+	assert.Equal(t, "SM1", e.ProviderID)
+	assert.Equal(t, at.Add(time.Hour), e.expiresAt)
+	assert.Empty(t, e.Status)
+	assert.True(t, e.StatusAt.IsZero())
+
+	e.Status, e.ErrorCode, e.StatusAt = "read", "", at
+	again, err := decodeEntry(encodeEntry(e))
+	require.NoError(t, err)
+	assert.Equal(t, e, again)
+}
+
+func TestReminderRoundTrip(t *testing.T) {
+	at := time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC)
+	in := reminderRecord{
+		Reminder: persistence.Reminder{Hospital: "h", ID: "r1", Subject: "p", Kind: "medicine", Due: at,
+			State: persistence.ReminderScheduled, Fired: 3, Payload: []byte{0, 0xff}, CreatedAt: at, UpdatedAt: at},
+		holder: "A", leasedUntil: at.Add(time.Minute),
+	}
+	out, err := decodeReminder(encodeReminder(in))
+	require.NoError(t, err)
+	assert.Equal(t, in, out)
+	assert.Equal(t, at.Add(time.Minute), out.claimAt(), "a leased reminder is claimable at its lease end")
+	out.holder = ""
+	assert.Equal(t, at, out.claimAt())
+}

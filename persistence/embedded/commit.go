@@ -85,6 +85,9 @@ func (s *Store) Commit(ctx context.Context, c persistence.Commit) error {
 		if err := putSids(tx, c.MessageSids, now.Add(s.opts.DedupeTTL)); err != nil {
 			return err
 		}
+		if err := putInbound(tx, c.Inbound, now, now.Add(s.opts.Retention)); err != nil {
+			return err
+		}
 		return putConsent(tx, c.Consent)
 	})
 	if err != nil {

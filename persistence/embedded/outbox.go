@@ -98,6 +98,8 @@ func (s *Store) MarkSent(ctx context.Context, sender, id, providerID string, at 
 		rec.ProviderID = providerID
 		rec.UpdatedAt = at
 		return true
+	}, func(tx *bolt.Tx, key []byte, rec entryRecord) error {
+		return putProviderID(tx, providerID, key, rec.expiresAt)
 	})
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
@@ -116,7 +118,7 @@ func (s *Store) MarkFailed(ctx context.Context, sender, id, reason string, final
 			rec.State = persistence.OutboxFailed
 		}
 		return final
-	})
+	}, nil)
 	if err != nil {
 		return fmt.Errorf("mark failed: %w", err)
 	}
@@ -125,8 +127,10 @@ func (s *Store) MarkFailed(ctx context.Context, sender, id, reason string, final
 
 // updateEntry applies change to a stored entry in a batched transaction.
 // When change reports done, the entry leaves the pending set and starts
-// its retention.
-func (s *Store) updateEntry(ctx context.Context, sender, id string, change func(*entryRecord) (done bool)) error {
+// its retention; then after, when set, runs in the same transaction with
+// the updated record.
+func (s *Store) updateEntry(ctx context.Context, sender, id string, change func(*entryRecord) (done bool),
+	after func(tx *bolt.Tx, key []byte, rec entryRecord) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -152,6 +156,11 @@ func (s *Store) updateEntry(ctx context.Context, sender, id string, change func(
 		if change(&rec) {
 			if err := markDone(tx, key, &rec, now.Add(s.opts.Retention)); err != nil {
 				return err
+			}
+			if after != nil {
+				if err := after(tx, key, rec); err != nil {
+					return err
+				}
 			}
 		}
 		return entries.Put(key, encodeEntry(rec))

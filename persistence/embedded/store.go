@@ -6,23 +6,43 @@
 // so a commit is all or nothing.
 //
 // Buckets (keys are raw bytes; "pair" is uvarint(len(a)) | a | b, which keeps
-// one sender's or hospital's keys contiguous and unambiguous):
+// one sender's or hospital's keys contiguous and unambiguous; (8) is 8
+// bytes of big-endian Unix nanoseconds, so byte order is time order):
 //
-//	snapshots        conversation key        → version, updated, expires, data
-//	snapshot_expiry  expires(8, BE) | key    → nothing; sweep index
-//	outbox           pair(sender, id)        → the entry with state and expiry
-//	outbox_pending   pair(sender, id)        → nothing; cursor order is send order
-//	outbox_expiry    expires(8, BE) | pair   → nothing; sweep index of sent/failed
-//	sids             MessageSid              → expires(8, BE)
-//	sid_expiry       expires(8, BE) | sid    → nothing; sweep index
-//	consent          pair(hospital, subject) → opted out, at, source
-//	wakes            conversation key        → expires(8, BE) | sealed address
-//	meta             name                    → value (e.g. the sealed hash key)
+//	snapshots          conversation key          → version, updated, expires, data
+//	snapshot_expiry    expires(8) | key          → nothing; sweep index
+//	outbox             pair(sender, id)          → the entry with state, status, expiry
+//	outbox_pending     pair(sender, id)          → nothing; cursor order is send order
+//	outbox_expiry      expires(8) | pair         → nothing; sweep index of sent/failed
+//	provider_ids       provider message id       → expires(8) | pair(sender, id)
+//	provider_expiry    expires(8) | provider id  → nothing; sweep index
+//	sids               MessageSid                → expires(8)
+//	sid_expiry         expires(8) | sid          → nothing; sweep index
+//	inbound            pair(sender, subject)     → last inbound time, expires
+//	inbound_expiry     expires(8) | pair         → nothing; sweep index
+//	consent            pair(hospital, subject)   → opted out, at, source (kind "")
+//	consent_kinds      pair(hospital, pair(subject, kind)) → the same, per kind
+//	consent_log        pair(hospital, pair(subject, at(8) | seq(8))) → kind, opted out, at, source
+//	reminders          pair(hospital, id)        → the reminder, lease, expiry
+//	reminder_due       claimAt(8) | pair(hospital, id) → nothing; scheduled only
+//	reminder_list      pair(hospital, due(8) | id) → nothing; listing order
+//	reminder_subject   pair(hospital, pair(subject, due(8) | id)) → nothing
+//	reminder_expiry    expires(8) | pair(hospital, id) → nothing; sweep index
+//	idempotency        pair(hospital, key)       → the record with its expiry
+//	idempotency_expiry expires(8) | pair         → nothing; sweep index
+//	media              id                        → expires(8) | sealed bytes
+//	media_expiry       expires(8) | id           → nothing; sweep index
+//	wakes              conversation key          → expires(8) | sealed address
+//	meta               name                      → value (e.g. the sealed hash key)
 //
-// Expired snapshots, sids and done outbox entries are absent to every read
-// at once; Sweep (run periodically in the background) deletes them from
-// the file. Expiry times are stored with each record, so a changed
-// Retention applies to records written afterwards.
+// Expired records are absent to every read at once; Sweep (run
+// periodically in the background) deletes them from the file. Expiry
+// times are stored with each record, so a changed Retention applies to
+// records written afterwards. Reminders are claimed and fired in the
+// group writer's transactions: a claim takes the first keys of
+// reminder_due (claimAt is the Due, or the lease end while claimed) and
+// moves each to its lease end; a firing checks the lease holder, enqueues
+// its outbox entries and moves or retires the reminder in one transaction.
 package embedded
 
 import (
@@ -54,8 +74,10 @@ var lockTimeout = 2 * time.Second
 
 // Options tunes a Store. Zero values take the defaults.
 type Options struct {
-	// Retention is how long a snapshot lives after its last commit, and a
-	// sent or failed outbox entry after it was marked.
+	// Retention is how long a snapshot lives after its last commit, a
+	// sent or failed outbox entry (and its provider id) after it was
+	// marked, a fired or cancelled reminder after that, and a patient's
+	// last inbound time after the latest.
 	Retention time.Duration
 	// DedupeTTL is how long a committed MessageSid counts as seen.
 	DedupeTTL time.Duration

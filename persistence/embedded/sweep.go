@@ -13,8 +13,10 @@ import (
 // the writer lock for long.
 var sweepChunk = 1000
 
-// Sweep deletes expired snapshots, sids and sent or failed outbox entries
-// from the file and reports how many records it removed. Reads already
+// Sweep deletes expired records from the file (snapshots, sids, sent or
+// failed outbox entries and their provider ids, fired or cancelled
+// reminders with their listing entries, inbound marks, idempotency
+// records, media) and reports how many records it removed. Reads already
 // treat them as absent; sweeping only reclaims space.
 func (s *Store) Sweep(ctx context.Context) (int, error) {
 	total := 0
@@ -51,25 +53,48 @@ type sweeper struct {
 	index, records []byte
 	// expired re-checks the record, guarding against a stale index entry.
 	expired func(record []byte, now time.Time) bool
+	// drop, when set, removes what else refers to a record being deleted.
+	drop func(tx *bolt.Tx, record []byte) error
+}
+
+// stampExpired is expired for values that start with their expiry
+// (stampValue).
+func stampExpired(v []byte, now time.Time) bool {
+	return stampExpires(v) <= expiryStamp(now)
 }
 
 var sweepers = []sweeper{
 	{bucketSnapshotExpiry, bucketSnapshots, func(v []byte, now time.Time) bool {
 		rec, err := decodeSnapshot(v)
 		return err != nil || !live(rec.expiresAt, now)
-	}},
+	}, nil},
 	{bucketSidExpiry, bucketSids, func(v []byte, now time.Time) bool {
 		return sidExpiresAt(v) <= expiryStamp(now)
-	}},
+	}, nil},
 	{bucketOutboxExpiry, bucketOutbox, func(v []byte, now time.Time) bool {
 		rec, err := decodeEntry(v)
 		return err != nil || !live(rec.expiresAt, now)
-	}},
+	}, nil},
+	{bucketProviderExpiry, bucketProviderIDs, stampExpired, nil},
+	{bucketReminderExpiry, bucketReminders, func(v []byte, now time.Time) bool {
+		rec, err := decodeReminder(v)
+		return err != nil || !live(rec.expiresAt, now)
+	}, dropReminderIndex},
+	{bucketInboundExpiry, bucketInbound, func(v []byte, now time.Time) bool {
+		rec, err := decodeInbound(v)
+		return err != nil || !live(rec.expiresAt, now)
+	}, nil},
+	{bucketIdemExpiry, bucketIdempotency, func(v []byte, now time.Time) bool {
+		rec, err := decodeIdem(v)
+		return err != nil || !live(rec.expiresAt, now)
+	}, nil},
+	{bucketMediaExpiry, bucketMedia, stampExpired, nil},
 }
 
 // sweepIndex removes up to limit index entries due at now, with their
-// records, and reports how many index entries and records it removed. Keys are collected before deleting because a bbolt cursor may
-// skip keys after a delete.
+// records, and reports how many index entries and records it removed.
+// Keys are collected before deleting because a bbolt cursor may skip keys
+// after a delete.
 func sweepIndex(tx *bolt.Tx, sw sweeper, now time.Time, limit int) (processed, removed int, err error) {
 	if limit <= 0 {
 		return 0, 0, nil
@@ -87,6 +112,11 @@ func sweepIndex(tx *bolt.Tx, sw sweeper, now time.Time, limit int) (processed, r
 	for _, k := range due {
 		key := k[8:]
 		if v := records.Get(key); v != nil && sw.expired(v, now) {
+			if sw.drop != nil {
+				if err := sw.drop(tx, v); err != nil {
+					return 0, 0, fmt.Errorf("sweep %s: %w", sw.records, err)
+				}
+			}
 			if err := records.Delete(key); err != nil {
 				return 0, 0, fmt.Errorf("sweep %s: %w", sw.records, err)
 			}

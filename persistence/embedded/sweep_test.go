@@ -30,7 +30,7 @@ func bucketSizes(t *testing.T, s *Store) map[string]int {
 }
 
 // fill commits n conversations, each with a sid and two outbox entries of
-// which one is sent.
+// which one is sent (with a provider id of its own).
 func fill(t *testing.T, s *Store, prefix string, n int) {
 	t.Helper()
 	ctx := context.Background()
@@ -44,7 +44,7 @@ func fill(t *testing.T, s *Store, prefix string, n int) {
 			Outbox:      []persistence.OutboxEntry{sent, kept},
 			MessageSids: []string{"SM" + key},
 		}))
-		require.NoError(t, s.MarkSent(ctx, "S1", sent.ID, "SMx", testStart))
+		require.NoError(t, s.MarkSent(ctx, "S1", sent.ID, "SMx"+key, testStart))
 	}
 }
 
@@ -73,13 +73,20 @@ func TestSweepRemovesOnlyExpired(t *testing.T) {
 	clock.Advance(45 * time.Minute) // old snapshots and sent entries now past retention
 	n, err = s.Sweep(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 2*20+3, n, "old snapshots, old sent entries, new sids")
+	assert.Equal(t, 3*20+3, n, "old snapshots, old sent entries and their provider ids, new sids")
 	sizes = bucketSizes(t, s)
-	assert.Equal(t, map[string]int{
+	want := map[string]int{}
+	for _, name := range allBuckets {
+		want[string(name)] = 0
+	}
+	for name, n := range map[string]int{
 		"snapshots": 3, "snapshot_expiry": 3,
 		"outbox": 23 + 3, "outbox_pending": 23, "outbox_expiry": 3,
-		"sids": 0, "sid_expiry": 0, "consent": 0, "wakes": 0, "meta": 0,
-	}, sizes, "pending entries are never swept")
+		"provider_ids": 3, "provider_expiry": 3,
+	} {
+		want[name] = n
+	}
+	assert.Equal(t, want, sizes, "pending entries are never swept")
 
 	snap, err := s.Load(ctx, "new-1")
 	require.NoError(t, err)
@@ -120,4 +127,43 @@ func TestBackgroundSweep(t *testing.T) {
 	}, 5*time.Second, 10*time.Millisecond, "the background loop sweeps")
 	require.NoError(t, s.Close(), "close stops the loop")
 	require.NoError(t, s.Close(), "a second close is harmless")
+}
+
+// TestSweepRemovesDoneRemindersAndShortLivedRecords: fired and cancelled
+// reminders go with their listing entries; scheduled ones, even past due,
+// stay; inbound marks, idempotency records and media go after their TTL.
+func TestSweepRemovesDoneRemindersAndShortLivedRecords(t *testing.T) {
+	clock := storetest.NewClock(testStart)
+	s := openAt(t, filepath.Join(t.TempDir(), "store.db"), Options{Retention: time.Hour, Now: clock.Now, SweepInterval: -1})
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	for i, id := range []string{"fired", "cancelled", "waiting"} {
+		due := testStart.Add(time.Duration(i) * time.Minute)
+		require.NoError(t, s.PutReminder(ctx, persistence.Reminder{Hospital: "h", ID: id, Subject: "p", Due: due}))
+	}
+	claimed, err := s.ClaimDue(ctx, testStart, 5, "A", time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	require.NoError(t, s.FireReminder(ctx, persistence.Firing{Hospital: "h", ID: "fired", Holder: "A", At: testStart}))
+	require.NoError(t, s.CancelReminder(ctx, "h", "cancelled", testStart))
+	require.NoError(t, s.Commit(ctx, persistence.Commit{Key: "k", Inbound: &persistence.Inbound{Sender: "S1", Subject: "p", At: testStart}}))
+	_, _, err = s.Remember(ctx, persistence.IdempotencyRecord{Hospital: "h", Key: "key"}, time.Minute)
+	require.NoError(t, err)
+	require.NoError(t, s.PutMedia(ctx, "m1", []byte("sealed"), time.Minute))
+
+	clock.Advance(2 * time.Hour)
+	n, err := s.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 5, n, "two reminders, the inbound mark, the record, the media")
+	sizes := bucketSizes(t, s)
+	for bucket, want := range map[string]int{
+		"reminders": 1, "reminder_due": 1, "reminder_list": 1, "reminder_subject": 1, "reminder_expiry": 0,
+		"inbound": 0, "inbound_expiry": 0, "idempotency": 0, "idempotency_expiry": 0, "media": 0, "media_expiry": 0,
+	} {
+		assert.Equal(t, want, sizes[bucket], bucket)
+	}
+	listed, _, err := s.ListReminders(ctx, persistence.ReminderQuery{Hospital: "h", Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, listed, 1)
+	assert.Equal(t, "waiting", listed[0].ID)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 )
 
 // BenchmarkCommit measures group commit as the embedded backend's
@@ -73,3 +74,12 @@ func BenchmarkCommit(b *testing.B) {
 // testingProcs is GOMAXPROCS, which RunParallel multiplies the
 // parallelism by.
 func testingProcs() int { return runtime.GOMAXPROCS(0) }
+
+// BenchmarkClaimAndFire: 100k due reminders claimed in batches of 256 and
+// fired with one outbox entry each (storetest.BenchClaimAndFire); the
+// firings of a batch share pipelines. Run with -benchtime=1x.
+func BenchmarkClaimAndFire(b *testing.B) {
+	url := testRedis(b)
+	s := openStore(b, url, Options{Prefix: testPrefix(b, url)})
+	storetest.BenchClaimAndFire(b, s, 100_000)
+}

@@ -68,6 +68,10 @@ const (
 	fieldLastError = "e"
 	fieldProvider  = "v"
 	fieldUpdated   = "u"
+	fieldStatus    = "d" // delivery status from Twilio's callbacks
+	fieldRank      = "r" // persistence.StatusRank of fieldStatus
+	fieldErrorCode = "k"
+	fieldStatusAt  = "t"
 )
 
 // decodeEntry turns an entry hash (HGETALL) into an OutboxEntry.
@@ -80,12 +84,17 @@ func decodeEntry(sender, id string, h map[string]string) (persistence.OutboxEntr
 		State:      persistence.OutboxState(h[fieldState]),
 		LastError:  h[fieldLastError],
 		ProviderID: h[fieldProvider],
+		Status:     h[fieldStatus],
+		ErrorCode:  h[fieldErrorCode],
 	}
 	var err error
 	if e.CreatedAt, err = parseTime(h[fieldCreated]); err != nil {
 		return persistence.OutboxEntry{}, errCorrupt
 	}
 	if e.UpdatedAt, err = parseTime(h[fieldUpdated]); err != nil {
+		return persistence.OutboxEntry{}, errCorrupt
+	}
+	if e.StatusAt, err = parseTime(h[fieldStatusAt]); err != nil {
 		return persistence.OutboxEntry{}, errCorrupt
 	}
 	if a := h[fieldAttempts]; a != "" {
@@ -116,20 +125,37 @@ func parseTime(s string) (time.Time, error) {
 	return time.Unix(0, n).UTC(), nil
 }
 
-// consentAtWidth is the width of a consent change's time in the consent
-// hash: zero-padded nanoseconds compare as strings in the same order as
-// times, which Lua (whose numbers are doubles) could not do exactly.
-const consentAtWidth = 20
+// fixedTimeWidth is the width of times that scripts compare or sort as
+// strings (consent changes, inbound marks, reminder due times): zero-padded
+// nanoseconds compare as strings in the same order as times, which Lua
+// (whose numbers are doubles) could not do exactly.
+const fixedTimeWidth = 20
 
-// consentAt is a change's time as fixed-width decimal nanoseconds; times
-// before 1970 (and the zero time) count as 0.
-func consentAt(t time.Time) string {
+// fixedTime is t as fixed-width decimal nanoseconds; times before 1970
+// (and the zero time) count as 0.
+func fixedTime(t time.Time) string {
 	var n int64
 	if !t.IsZero() {
 		n = max(t.UnixNano(), 0)
 	}
 	s := strconv.FormatInt(n, 10)
-	return string(bytes.Repeat([]byte{'0'}, consentAtWidth-len(s))) + s
+	return string(bytes.Repeat([]byte{'0'}, fixedTimeWidth-len(s))) + s
+}
+
+// parseFixedTime reads fixedTime's output, in UTC; 0 reads as the zero
+// time, which it stands for.
+func parseFixedTime(s string) (time.Time, error) {
+	if len(s) != fixedTimeWidth {
+		return time.Time{}, errCorrupt
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return time.Time{}, errCorrupt
+	}
+	if n == 0 {
+		return time.Time{}, nil
+	}
+	return time.Unix(0, n).UTC(), nil
 }
 
 // optedOutFlag is how a consent hash value starts: "1" opted out, "0" not.

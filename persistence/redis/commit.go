@@ -76,33 +76,44 @@ func newToken() string {
 // commitArgs lays out KEYS and ARGV for commitScript:
 //
 //	KEYS: snapshot, then (entry, pending) per outbox entry, then one per
-//	      MessageSid, then (consent hash, ledger stream) per consent change,
-//	      then the wake set and the wake address
+//	      MessageSid, then (kind's consent hash, ledger stream, history
+//	      list) per consent change, then the inbound key when there is an
+//	      inbound mark, then the wake set and the wake address
 //	ARGV: 1 expected version, 2 next version or "" without data, 3 token,
 //	      4 snapshot record, 5 retention ms, 6 dedupe ms, 7-9 the counts of
-//	      entries, sids and consent changes; from 10 (id, lane, payload,
-//	      created) per entry, then (subject, opted out, at, source) per
-//	      change; last (conversation, "1" to set the wake mark, its data,
-//	      wake ms, mark expiry unix ms)
+//	      entries, sids and consent changes, 10 "1" with an inbound mark;
+//	      from 11 (id, lane, payload, created) per entry, then (subject,
+//	      opted out, at, source, kind) per change, then the inbound time
+//	      (20-digit ns) when there is one; last (conversation, "1" to set
+//	      the wake mark, its data, wake ms, mark expiry unix ms)
 func (s *Store) commitArgs(c persistence.Commit, token string) ([]string, []any) {
-	keys := make([]string, 0, 1+2*len(c.Outbox)+len(c.MessageSids)+2*len(c.Consent))
-	args := make([]any, 0, 9+4*len(c.Outbox)+4*len(c.Consent))
+	keys := make([]string, 0, 4+2*len(c.Outbox)+len(c.MessageSids)+3*len(c.Consent))
+	args := make([]any, 0, 16+4*len(c.Outbox)+5*len(c.Consent))
 	keys = append(keys, s.keys.snapshot(c.Key))
 	next, record := "", []byte(nil)
 	if c.Snapshot.Data != nil {
 		next = strconv.FormatUint(c.Snapshot.Version, 10)
 		record = encodeSnapshot(c.Snapshot.Version, s.opts.Now(), token, c.Snapshot.Data)
 	}
+	inbound := ""
+	if c.Inbound != nil {
+		inbound = "1"
+	}
 	args = append(args, strconv.FormatUint(c.ExpectVersion, 10), next, token, record,
 		s.opts.Retention.Milliseconds(), s.opts.DedupeTTL.Milliseconds(),
-		len(c.Outbox), len(c.MessageSids), len(c.Consent))
+		len(c.Outbox), len(c.MessageSids), len(c.Consent), inbound)
 	keys, args = s.appendEntries(keys, args, c.Outbox)
 	for _, sid := range c.MessageSids {
 		keys = append(keys, s.keys.sid(sid))
 	}
 	for _, ch := range c.Consent {
-		keys = append(keys, s.keys.consent(ch.Hospital), s.keys.ledger(ch.Hospital))
-		args = append(args, ch.Subject, optedOutFlag(ch.OptedOut), consentAt(ch.At), ch.Source)
+		keys = append(keys, s.keys.consent(ch.Hospital, ch.Kind), s.keys.ledger(ch.Hospital),
+			s.keys.history(ch.Hospital, ch.Subject))
+		args = append(args, ch.Subject, optedOutFlag(ch.OptedOut), fixedTime(ch.At), ch.Source, ch.Kind)
+	}
+	if in := c.Inbound; in != nil {
+		keys = append(keys, s.keys.inbound(in.Sender, in.Subject))
+		args = append(args, fixedTime(in.At))
 	}
 	wake := ""
 	if c.Wake != nil {

@@ -105,7 +105,8 @@ func (s *Store) Entry(ctx context.Context, sender, id string) (persistence.Outbo
 }
 
 // MarkSent records the provider's id and takes the entry out of the
-// pending set; it expires after Retention.
+// pending set; it expires after Retention, and the provider id leads to it
+// as long.
 func (s *Store) MarkSent(ctx context.Context, sender, id, providerID string, at time.Time) error {
 	if err := s.mark(ctx, sender, id, "sent", providerID, at); err != nil {
 		return fmt.Errorf("mark sent: %w", err)
@@ -131,7 +132,10 @@ func (s *Store) MarkFailed(ctx context.Context, sender, id, reason string, final
 // mark runs markScript; see there for the modes.
 func (s *Store) mark(ctx context.Context, sender, id, mode, detail string, at time.Time) error {
 	keys := []string{s.keys.entry(sender, id), s.keys.pending(sender)}
-	args := []any{id, mode, detail, formatTime(at), s.opts.Retention.Milliseconds()}
+	args := []any{id, mode, detail, formatTime(at), s.opts.Retention.Milliseconds(), pair(sender, id)}
+	if mode == "sent" {
+		keys = append(keys, s.keys.provider(detail))
+	}
 	reply, err := s.run(ctx, markScript, keys, args)
 	if err != nil {
 		return err

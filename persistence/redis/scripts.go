@@ -48,15 +48,17 @@ end
 // commitScript is one conversation turn; see commitArgs for its KEYS and
 // ARGV. Steps: read the snapshot's version and token from the first 80
 // bytes of its record (the header is at most 60; an expired snapshot is
-// gone, so it reads as version 0); on a mismatch answer "conflict:<stored>" having written
-// nothing, unless the stored snapshot is this very commit's (same next
-// version and token: a pipeline that go-redis re-sent after a lost reply),
-// which answers "ok". Then SET the snapshot with PX retention (when the
-// turn has data), put outbox entries, SET each MessageSid with PX dedupe,
-// and per consent change HSET the hospital's hash when the change is not
-// older than the stored one (ties: this later commit wins) and XADD it to
-// the hospital's ledger stream. With data, the wake mark is set (ZADD to
-// the wake set, SET the address with PX WakeTTL) or cleared.
+// gone, so it reads as version 0); on a mismatch answer "conflict:<stored>"
+// having written nothing, unless the stored snapshot is this very commit's
+// (same next version and token: a pipeline that go-redis re-sent after a
+// lost reply), which answers "ok". Then SET the snapshot with PX retention
+// (when the turn has data), put outbox entries, SET each MessageSid with
+// PX dedupe, and per consent change HSET its kind's hash when the change
+// is not older than the stored one (ties: this later commit wins), XADD it
+// to the hospital's ledger stream and RPUSH it to the subject's history.
+// The inbound time replaces the stored one when later (fixed-width times
+// compare as strings), with PX retention. With data, the wake mark is set
+// (ZADD to the wake set, SET the address with PX WakeTTL) or cleared.
 var commitScript = newScript("commit", `#!lua
 `+putEntriesLua+`
 local head = redis.call('GETRANGE', KEYS[1], 0, 79)
@@ -84,19 +86,26 @@ if ARGV[2] ~= '' then
     redis.call('DEL', addr)
   end
 end
-local k, a = put_entries(2, 10, tonumber(ARGV[7]))
+local k, a = put_entries(2, 11, tonumber(ARGV[7]))
 for _ = 1, tonumber(ARGV[8]) do
   redis.call('SET', KEYS[k], '1', 'PX', ARGV[6])
   k = k + 1
 end
 for _ = 1, tonumber(ARGV[9]) do
-  local subject, out, at, source = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+  local subject, out, at, source, kind = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
   local old = redis.call('HGET', KEYS[k], subject)
   if not old or string.sub(old, 2, 21) <= at then
     redis.call('HSET', KEYS[k], subject, out .. at .. source)
   end
-  redis.call('XADD', KEYS[k + 1], '*', 'subject', subject, 'opted_out', out, 'at', at, 'source', source, 'commit', ARGV[3])
-  k, a = k + 2, a + 4
+  redis.call('XADD', KEYS[k + 1], '*', 'subject', subject, 'kind', kind, 'opted_out', out, 'at', at, 'source', source, 'commit', ARGV[3])
+  redis.call('RPUSH', KEYS[k + 2], out .. at .. #kind .. ':' .. kind .. source)
+  k, a = k + 3, a + 5
+end
+if ARGV[10] == '1' then
+  local last = redis.call('GET', KEYS[k])
+  if not last or last < ARGV[a] then
+    redis.call('SET', KEYS[k], ARGV[a], 'PX', ARGV[5])
+  end
 end
 return 'ok'
 `)
@@ -109,16 +118,21 @@ put_entries(1, 2, tonumber(ARGV[1]))
 return 'ok'
 `)
 
-// markScript records a send attempt. KEYS: entry hash, pending set. ARGV:
-// id, mode ("sent", "retry" or "failed"), provider id or reason, time (ns),
-// retention (ms). Answers 0 when the entry does not exist. A sent or final
-// failed entry leaves the pending set and expires after retention.
+// markScript records a send attempt. KEYS: entry hash, pending set, and
+// for "sent" the provider id's index key. ARGV: id, mode ("sent", "retry"
+// or "failed"), provider id or reason, time (ns), retention (ms), the
+// index value ("<n>:<sender>:<id>"). Answers 0 when the entry does not
+// exist. A sent or final failed entry leaves the pending set and expires
+// after retention; a sent one's provider id is indexed as long.
 var markScript = newScript("mark", `#!lua
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0
 end
 if ARGV[2] == 'sent' then
   redis.call('HSET', KEYS[1], 's', 'sent', 'v', ARGV[3], 'u', ARGV[4])
+  if ARGV[3] ~= '' then
+    redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[5])
+  end
 else
   redis.call('HINCRBY', KEYS[1], 'a', 1)
   redis.call('HSET', KEYS[1], 'e', ARGV[3], 'u', ARGV[4])
@@ -132,7 +146,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1
 `)
 
-var allScripts = []*script{commitScript, enqueueScript, markScript}
+var allScripts = []*script{
+	commitScript, enqueueScript, markScript, statusScript, rememberScript, mediaScript,
+	putReminderScript, claimScript, fireScript, cancelReminderScript,
+}
 
 // loadScripts puts every script into Redis's cache at start-up, which also
 // proves early that the server runs them (Redis 7.0 or later).

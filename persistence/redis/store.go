@@ -3,12 +3,19 @@
 // standalone or behind Sentinel (not Redis Cluster: one commit touches keys
 // of several hash slots), with maxmemory-policy noeviction.
 //
-// Every write is one Lua script run (scripts.go): the commit script checks
-// the snapshot version and makes all of a turn's writes, so each commit is
-// atomic on its own. One group writer (writer.go) sends the scripts of many
-// conversations in one pipeline, so a busy node pays one round trip for
-// many commits; a conflict in one commit does not touch the others of its
-// pipeline. Keys, values and TTLs are listed in
+// Every write is one Lua script run (scripts.go, scripts_small.go,
+// scripts_reminders.go): the commit script checks the snapshot version and
+// makes all of a turn's writes, so each commit is atomic on its own. One
+// group writer (writer.go) sends the scripts of many conversations in one
+// pipeline, so a busy node pays one round trip for many commits; a
+// conflict in one commit does not touch the others of its pipeline.
+//
+// Reminders are hashes indexed by a store-wide sorted set scored by claim
+// time (due, or lease end while claimed); the claim script leases the
+// lowest-scored members and moves them to their lease end, so a lease that
+// runs out makes a reminder due again without any sweep. Fired and
+// cancelled reminders expire by TTL; their listing members are trimmed by
+// later claims (the gone set). Keys, values and TTLs are listed in
 // docs/storage.md and in keys.go.
 package redisstore
 
@@ -48,8 +55,10 @@ type Options struct {
 	// Prefix starts every key, so several stores (or tests) share one
 	// database without meeting. Default "fd:".
 	Prefix string
-	// Retention is how long a snapshot lives after its last commit, and a
-	// sent or failed outbox entry after it was marked.
+	// Retention is how long a snapshot lives after its last commit, a
+	// sent or failed outbox entry (and its provider id) after it was
+	// marked, a fired or cancelled reminder after that, and a patient's
+	// last inbound time after the latest.
 	Retention time.Duration
 	// DedupeTTL is how long a committed MessageSid counts as seen.
 	DedupeTTL time.Duration
@@ -65,7 +74,8 @@ type Options struct {
 	// Timeout bounds one pipeline round trip (retries included), so a
 	// hung Redis fails commits instead of holding them forever.
 	Timeout time.Duration
-	// Now stamps Snapshot.UpdatedAt. Expiry uses Redis TTLs, not Now.
+	// Now stamps Snapshot.UpdatedAt and a put reminder's UpdatedAt (and
+	// CreatedAt when zero). Expiry uses Redis TTLs, not Now.
 	Now func() time.Time
 	// Observer receives commit and pipeline figures for metrics.
 	Observer Observer

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,5 +58,51 @@ func RunDurable(t *testing.T, open func(t *testing.T, dir string) persistence.St
 		require.ErrorIs(t, st.Commit(ctx, snapshotCommit("conv", 0, "again")), persistence.ErrConflict,
 			"the version survives too")
 		require.NoError(t, st.Commit(ctx, snapshotCommit("conv", 1, "v2")))
+	})
+	t.Run("RemindersStatusesAndLedgerSurviveReopen", func(t *testing.T) {
+		dir := t.TempDir()
+		ctx := context.Background()
+		st := open(t, dir)
+		putReminders(t, st, newReminder("h1", "claimed", "p1", at(-time.Minute)), newReminder("h1", "later", "p1", at(time.Hour)))
+		require.Equal(t, []string{"claimed"}, claim(t, st, baseTime, 5, "A", time.Hour))
+		sent := newEntry("S1", "lane")
+		c := snapshotCommit("conv", 0, "v1")
+		c.Outbox = []persistence.OutboxEntry{sent}
+		c.Inbound = &persistence.Inbound{Sender: "S1", Subject: "p1", At: baseTime}
+		c.Consent = []persistence.ConsentChange{{Hospital: "h1", Subject: "p1", Kind: "medicine", OptedOut: true, At: baseTime}}
+		require.NoError(t, st.Commit(ctx, c))
+		require.NoError(t, st.MarkSent(ctx, "S1", sent.ID, "SMdur", baseTime))
+		require.NoError(t, st.RecordStatus(ctx, "SMdur", persistence.DeliveryStatus{Status: "delivered", At: baseTime}))
+		_, _, err := st.Remember(ctx, idemRecord("h1", "k", "first"), time.Hour)
+		require.NoError(t, err)
+		require.NoError(t, st.PutMedia(ctx, "m1", []byte("sealed"), time.Hour))
+		require.NoError(t, st.Close())
+
+		st = open(t, dir)
+		t.Cleanup(func() { assert.NoError(t, st.Close()) })
+		assert.Equal(t, []string{"claimed", "later"}, listAll(t, st, persistence.ReminderQuery{Hospital: "h1", Limit: 1}))
+		assert.Empty(t, claim(t, st, baseTime, 5, "B", time.Hour), "the lease survives too")
+		require.NoError(t, st.FireReminder(ctx, persistence.Firing{Hospital: "h1", ID: "claimed", Holder: "A", At: baseTime}))
+		next, err := st.NextDue(ctx)
+		require.NoError(t, err)
+		assert.WithinDuration(t, at(time.Hour), next, timeSlack)
+		got, err := st.EntryByProviderID(ctx, "SMdur")
+		require.NoError(t, err)
+		assert.Equal(t, "delivered", got.Status)
+		last, err := st.LastInbound(ctx, "S1", "p1")
+		require.NoError(t, err)
+		assert.WithinDuration(t, baseTime, last, timeSlack)
+		out, err := st.OptedOutOf(ctx, "h1", "p1", "medicine")
+		require.NoError(t, err)
+		assert.True(t, out)
+		history, err := st.ConsentHistory(ctx, "h1", "p1")
+		require.NoError(t, err)
+		assert.Len(t, history, 1)
+		_, existed, err := st.Remember(ctx, idemRecord("h1", "k", "second"), time.Hour)
+		require.NoError(t, err)
+		assert.True(t, existed)
+		media, err := st.GetMedia(ctx, "m1")
+		require.NoError(t, err)
+		assert.Equal(t, []byte("sealed"), media)
 	})
 }

@@ -104,9 +104,17 @@ func requireNoTrace(t *testing.T, st persistence.Store, c persistence.Commit) {
 		assert.False(t, seen, "sid of a refused commit")
 	}
 	for _, ch := range c.Consent {
-		out, err := st.OptedOut(ctx, ch.Hospital, ch.Subject)
+		out, err := st.OptedOutOf(ctx, ch.Hospital, ch.Subject, ch.Kind)
 		require.NoError(t, err)
 		assert.False(t, out, "consent of a refused commit")
+		history, err := st.ConsentHistory(ctx, ch.Hospital, ch.Subject)
+		require.NoError(t, err)
+		assert.Empty(t, history, "consent history of a refused commit")
+	}
+	if in := c.Inbound; in != nil {
+		last, err := st.LastInbound(ctx, in.Sender, in.Subject)
+		require.NoError(t, err)
+		assert.True(t, last.IsZero(), "inbound mark of a refused commit")
 	}
 }
 

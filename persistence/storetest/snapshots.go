@@ -60,7 +60,9 @@ var snapshotChecks = []check{
 			c := snapshotCommit("conv", expect, "loser")
 			c.Outbox = []persistence.OutboxEntry{newEntry("S1", "lane")}
 			c.MessageSids = []string{"SM-loser"}
-			c.Consent = []persistence.ConsentChange{{Hospital: "h", Subject: "p", OptedOut: true, At: baseTime, Source: "patient"}}
+			c.Consent = []persistence.ConsentChange{{Hospital: "h", Subject: "p", OptedOut: true, At: baseTime, Source: "patient"},
+				{Hospital: "h", Subject: "p", Kind: "medicine", OptedOut: true, At: baseTime, Source: "patient"}}
+			c.Inbound = &persistence.Inbound{Sender: "S1", Subject: "p", At: baseTime}
 			err := st.Commit(ctx, c)
 			require.ErrorIs(t, err, persistence.ErrConflict, "expect version %d", expect)
 			requireNoTrace(t, st, c)
@@ -120,6 +122,7 @@ var snapshotChecks = []check{
 		withTrace := func(c persistence.Commit) persistence.Commit {
 			c.Outbox = append(c.Outbox, newEntry("S1", "lane"))
 			c.MessageSids = []string{"SM-invalid"}
+			c.Inbound = &persistence.Inbound{Sender: "S1", Subject: "p", At: baseTime}
 			return c
 		}
 		badVersion := snapshotCommit("conv", 1, "v3")
@@ -151,6 +154,8 @@ var snapshotChecks = []check{
 		c := snapshotCommit("conv", 0, "v1")
 		c.Outbox = []persistence.OutboxEntry{newEntry("S1", "lane")}
 		c.MessageSids = []string{"SM-cancelled"}
+		c.Consent = []persistence.ConsentChange{{Hospital: "h", Subject: "p", OptedOut: true, At: baseTime}}
+		c.Inbound = &persistence.Inbound{Sender: "S1", Subject: "p", At: baseTime}
 		require.Error(t, st.Commit(ctx, c))
 		requireAbsent(t, st, "conv")
 		requireNoTrace(t, st, c)

@@ -29,9 +29,34 @@
 //   - Sent and failed entries expire Retention after they were marked (they
 //     hold sealed patient data); pending entries never expire.
 //   - A MessageSid is Seen from the commit that carried it until DedupeTTL.
-//   - Consent: per hospital and subject, the change with the latest At wins
-//     (a change older than the stored one is ignored; on equal At the later
-//     commit wins); no subject is opted out by default; consent never expires.
+//   - Consent: per hospital, subject and kind, the change with the latest
+//     At wins (a change older than the stored one is ignored; on equal At
+//     the later commit wins); no subject is opted out by default; consent
+//     never expires. OptedOut weighs only changes for everything (Kind "");
+//     OptedOutOf follows persistence.OptedOutOfKind. ConsentHistory has
+//     every change of a committed turn, by At, equal At in commit order.
+//   - Commit.Inbound needs a sender, a subject and a time; it replaces the
+//     stored time only when later, and a refused commit leaves it. It is
+//     kept for Retention after the latest inbound.
+//   - MarkSent makes the entry findable by its provider id for as long as
+//     the entry lives. RecordStatus keeps the status of highest
+//     persistence.StatusRank (equal ranks keep the first), with its code
+//     and time, and leaves State alone; an empty status is an error.
+//   - Reminders need Hospital, ID, Subject and Due. Put stamps UpdatedAt
+//     from the store's clock, keeps CreatedAt and Fired across a replace,
+//     and refuses (ErrConflict) to replace a fired or cancelled reminder
+//     until it has expired; a replace or cancel takes a lease away.
+//     Listing is by (Due, ID) with a position cursor (limit < 1 and unknown
+//     states are errors, a foreign cursor is ErrBadCursor). ClaimDue
+//     orders by claim time (Due, or lease end); "due" means at or before
+//     now, both on the caller's clock, which backends may keep to the
+//     millisecond. FireReminder checks only the lease holder: a holder
+//     whose lease ran out with nobody claiming since still fires. Fired
+//     counts firings with outbox entries. Cancelling a cancelled reminder
+//     is a no-op. Fired and cancelled reminders expire Retention after
+//     that (store clock); scheduled ones never expire.
+//   - Idempotency records and media expire after the TTL given with them;
+//     a TTL below a millisecond, an empty key or id is an error.
 //   - Wake marks: a commit with Snapshot.Data sets the mark (Wake non-nil)
 //     or clears it (nil); a commit without Data or a refused commit leaves
 //     it as it was. Wakes lists live marks with their data, any order, up
@@ -71,7 +96,9 @@ type config struct {
 // the suite can make them pass.
 type Expiry struct {
 	// Retention is the snapshot retention the store was opened with; sent
-	// and failed outbox entries are kept as long.
+	// and failed outbox entries, their provider ids, inbound marks and
+	// fired or cancelled reminders are kept as long. The suite also uses it
+	// as the TTL of the idempotency records and media it stores.
 	Retention time.Duration
 	// DedupeTTL is how long the store remembers a MessageSid.
 	DedupeTTL time.Duration
@@ -112,7 +139,9 @@ func Run(t *testing.T, open func(t *testing.T) persistence.Store, opts ...Option
 	var checks []check
 	for _, group := range [][]check{
 		snapshotChecks, wakeChecks, metaChecks, outboxChecks, dedupeChecks, consentChecks,
-		lifecycleChecks, concurrencyChecks, expiryChecks,
+		consentKindChecks, reminderChecks, claimChecks, claimRaceChecks, deliveryChecks,
+		idempotencyChecks, mediaChecks, lifecycleChecks, concurrencyChecks, expiryChecks,
+		moreExpiryChecks,
 	} {
 		checks = append(checks, group...)
 	}

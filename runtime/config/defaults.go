@@ -22,6 +22,8 @@ const (
 	EnvCommitMaxBatch   = "FRONTDESK_COMMIT_MAX_BATCH"
 	EnvCommitMaxWait    = "FRONTDESK_COMMIT_MAX_WAIT"
 	EnvRedisPrefix      = "FRONTDESK_REDIS_PREFIX"
+	EnvSimulator        = "FRONTDESK_SIMULATOR"
+	EnvSimulatorToken   = "FRONTDESK_SIMULATOR_TOKEN"
 )
 
 // Defaults applied when a variable or field is unset. They make a bare
@@ -52,6 +54,21 @@ const (
 	EMRKindRESTAPI = "restapi"
 	EMRKindFHIR    = "fhir"
 	EMRKindDemo    = "demo"
+)
+
+// The mapping choices of a fhir EMR (emr.departments, emr.photo); the
+// first of each pair is the default.
+const (
+	// FHIRDepartmentsService: departments are the HealthcareServices of
+	// the location.
+	FHIRDepartmentsService = "healthcare_service"
+	// FHIRDepartmentsSpecialty: departments are the distinct specialties
+	// of the location's PractitionerRoles.
+	FHIRDepartmentsSpecialty = "specialty"
+	// FHIRPhotoPatient: a profile photo is Patient.photo.
+	FHIRPhotoPatient = "patient"
+	// FHIRPhotoDocument: a profile photo is a DocumentReference.
+	FHIRPhotoDocument = "document_reference"
 )
 
 // SupportedLanguages lists the languages the message catalog speaks; a

@@ -68,6 +68,7 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		cfg.Hospitals = hospitals
 	}
+	loadSimulator(&cfg, env(EnvSimulator), env(EnvSimulatorToken), bad)
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("load configuration: %w", err)
 	}

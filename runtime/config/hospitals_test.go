@@ -68,17 +68,26 @@ func TestLoadHospitalsGoodFile(t *testing.T) {
 
 func TestLoadHospitalsExampleFile(t *testing.T) {
 	hs, err := LoadHospitals("testdata/hospitals.example.yaml", envOf(map[string]string{
-		"EMR_ABC_TOKEN":       "abc-token",
-		"EMR_ABC_NORTH_TOKEN": "north-token",
+		"EMR_ABC_TOKEN":        "abc-token",
+		"EMR_ABC_NORTH_TOKEN":  "north-token",
+		"EMR_ABC_SOUTH_SECRET": "south-secret",
 	}))
 	require.NoError(t, err)
 	var codes []string
 	for _, h := range hs {
 		codes = append(codes, h.Code)
 	}
-	assert.Equal(t, []string{"abc", "abc-north", "trial"}, codes)
+	assert.Equal(t, []string{"abc", "abc-north", "abc-south", "trial"}, codes)
 	assert.Len(t, hs[0].EMR.Endpoints, 11)
 	assert.Equal(t, "Bearer north-token", hs[1].EMR.AuthHeader.Value())
+	assert.Equal(t, FHIRDepartmentsService, hs[1].EMR.Departments)
+	assert.Equal(t, "Location/north-1", hs[1].EMR.Location)
+	assert.Equal(t, FHIRPhotoPatient, hs[1].EMR.Photo)
+	assert.Equal(t, "https://auth.example/oauth2/token", hs[2].EMR.TokenURL)
+	assert.Equal(t, "frontdesk-south", hs[2].EMR.ClientID)
+	assert.Equal(t, "south-secret", hs[2].EMR.ClientSecret.Value())
+	assert.Equal(t, FHIRDepartmentsSpecialty, hs[2].EMR.Departments)
+	assert.Equal(t, FHIRPhotoPatient, hs[2].EMR.Photo, "the default photo mapping")
 
 	_, err = LoadHospitals("testdata/hospitals.example.yaml", envOf(nil))
 	require.Error(t, err, "the example's ${VAR} references must be required")
@@ -111,6 +120,13 @@ func TestLoadHospitalsBadFiles(t *testing.T) {
 		{"restapi_endpoint_url", abc, "emr.endpoints.register", "must be an absolute http:// or https:// URL"},
 		{"restapi_endpoint_unknown", abc, "emr.endpoints.cancel", "unknown endpoint"},
 		{"fhir_base_url", abc, "emr.base_url", "required for kind fhir"},
+		{"fhir_oauth_secret", abc, "emr.client_secret", "required with emr.token_url"},
+		{"fhir_oauth_and_header", abc, "emr.auth_header", "use either emr.auth_header or emr.token_url"},
+		{"fhir_client_without_token_url", abc, "emr.token_url", "required when emr.client_id"},
+		{"fhir_departments", abc, "emr.departments", `"wards" is not one of healthcare_service, specialty`},
+		{"fhir_photo", abc, "emr.photo", `"binary" is not one of patient, document_reference`},
+		{"fhir_location", abc, "emr.location", "must be a Location id"},
+		{"fhir_field_on_demo", abc, "emr.departments", "only used by kind fhir"},
 		{"emr_timeout", abc, "emr.timeout", "must be greater than 0 and at most 1m0s"},
 		{"emr_timeout_type", abc, "emr.timeout", "must be a duration such as 5s"},
 		{"template", abc, "templates.reminder", "must be a Twilio Content SID"},

@@ -48,6 +48,8 @@ func (c Config) summary() []slog.Attr {
 		slog.Duration("session_timeout", c.SessionTimeout),
 		slog.Duration("passivate_after", c.PassivateAfter),
 		slog.String("log_level", c.LogLevel),
+		slog.Bool("simulator", c.Simulator),
+		slog.Bool("simulator_token_set", c.SimulatorToken != ""),
 		slog.String("config", c.ConfigPath),
 		slog.Int("hospitals", len(c.Hospitals)),
 		slog.String("hospital_codes", strings.Join(codes, ",")),

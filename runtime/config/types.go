@@ -27,6 +27,8 @@ type Config struct {
 	SessionTimeout   time.Duration // FRONTDESK_SESSION_TIMEOUT
 	LogLevel         string        // FRONTDESK_LOG_LEVEL
 	PassivateAfter   time.Duration // FRONTDESK_PASSIVATE_AFTER: idle actor leaves memory
+	Simulator        bool          // FRONTDESK_SIMULATOR: serve the web simulator at /
+	SimulatorToken   Secret        // FRONTDESK_SIMULATOR_TOKEN: required by every simulator route when set
 	Demo             bool          // no FRONTDESK_CONFIG: the built-in demo hospital
 	Hospitals        []Hospital
 }
@@ -82,6 +84,19 @@ type EMR struct {
 	AuthHeader Secret            `yaml:"auth_header"`
 	Endpoints  map[string]string `yaml:"endpoints"`
 	BaseURL    string            `yaml:"base_url"` // fhir
+
+	// fhir: OAuth2 client credentials, instead of a fixed auth_header.
+	TokenURL     string `yaml:"token_url"`
+	ClientID     string `yaml:"client_id"`
+	ClientSecret Secret `yaml:"client_secret"`
+	Scope        string `yaml:"scope"`
+	// fhir mapping choices: where departments come from
+	// (FHIRDepartmentsService or FHIRDepartmentsSpecialty), the Location
+	// (id or identifier system|value) that scopes services and doctors, and
+	// where a profile photo goes (FHIRPhotoPatient or FHIRPhotoDocument).
+	Departments string `yaml:"departments"`
+	Location    string `yaml:"location"`
+	Photo       string `yaml:"photo"`
 }
 
 // Secret is a configuration value that never prints.

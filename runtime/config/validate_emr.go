@@ -22,6 +22,9 @@ func validateEMR(e *EMR, bad report) {
 	if strings.ContainsAny(e.AuthHeader.Value(), "\r\n") {
 		bad("emr.auth_header", "must be a single line")
 	}
+	if e.Kind != EMRKindFHIR {
+		refuseFHIROnly(e, bad)
+	}
 	switch e.Kind {
 	case EMRKindRESTAPI:
 		if e.HID == "" {
@@ -41,6 +44,7 @@ func validateEMR(e *EMR, bad report) {
 		if len(e.Endpoints) > 0 {
 			bad("emr.endpoints", "only used by kind restapi; fhir takes emr.base_url")
 		}
+		validateFHIR(e, bad)
 	case EMRKindDemo:
 		if len(e.Endpoints) > 0 || e.BaseURL != "" {
 			bad("emr", "kind demo takes no endpoints or base_url")

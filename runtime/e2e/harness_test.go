@@ -72,6 +72,9 @@ type harness struct {
 	logs    *syncBuffer
 	seq     atomic.Int64
 	served  chan error
+
+	// storeEnv puts every boot on the suite's store (see storeenv_test.go).
+	storeEnv map[string]string
 }
 
 // hospitalsYAML configures the restapi hospital on the fake EMR, the
@@ -134,6 +137,7 @@ func startEnv(t *testing.T, extra map[string]string, opts ...runtime.Option) *ha
 		dataDir: t.TempDir(),
 		logs:    &syncBuffer{},
 	}
+	h.storeEnv = e2eStoreEnv(t)
 	var eps strings.Builder
 	for op, u := range h.emr.Endpoints() {
 		fmt.Fprintf(&eps, "        %s: %s\n", op, u)
@@ -164,6 +168,7 @@ func (h *harness) bootWithEnv(configPath string, extra map[string]string) {
 		"TWILIO_ACCOUNT_SID": accountSID, "TWILIO_AUTH_TOKEN": authToken, "TWILIO_API_BASE_URL": h.twilio.URL(),
 		"EMR_ABC_TOKEN": "restapitest-token", "FRONTDESK_LOG_LEVEL": "debug",
 	}
+	maps.Copy(env, h.storeEnv)
 	maps.Copy(env, extra)
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {

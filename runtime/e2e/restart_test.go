@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -19,8 +18,6 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
 	"github.com/frontdesk-health/frontdesk/actors/outbound/twilio/twiliotest"
 	"github.com/frontdesk-health/frontdesk/emr/restapi/restapitest"
-	"github.com/frontdesk-health/frontdesk/persistence/embedded"
-	"github.com/frontdesk-health/frontdesk/persistence/seal"
 	"github.com/frontdesk-health/frontdesk/runtime"
 	"github.com/frontdesk-health/frontdesk/runtime/pii"
 )
@@ -115,14 +112,9 @@ func TestRestartMidBooking(t *testing.T) {
 // as a crash right after a commit would.
 func injectPending(t *testing.T, h *harness, phone string, bodies ...string) {
 	t.Helper()
-	key, err := seal.LoadOrCreateKeyFile(filepath.Join(h.dataDir, "encryption.key"))
-	require.NoError(t, err)
-	ring, err := seal.NewKeyring(key)
-	require.NoError(t, err)
-	codec := outbound.NewCodec(ring, pii.NewHasher(make([]byte, 32))) // lanes only order sends
-	st, err := embedded.Open(filepath.Join(h.dataDir, "frontdesk.db"), embedded.Options{Now: h.clock.Now})
-	require.NoError(t, err)
+	st, ring := openTestStore(t, h)
 	defer func() { require.NoError(t, st.Close()) }()
+	codec := outbound.NewCodec(ring, pii.NewHasher(make([]byte, 32))) // lanes only order sends
 	msgs := make([]outbound.Message, len(bodies))
 	for i, b := range bodies {
 		msgs[i] = outbound.Message{To: phone, From: sender, Body: b, Hospital: abc}

@@ -25,6 +25,8 @@ type Metrics struct {
 	CommitDuration  *prometheus.HistogramVec
 	CommitFailures  *prometheus.CounterVec // reason
 	StoreBatchSize  prometheus.Histogram
+	StoreUp         prometheus.Gauge     // 1 while the store answers
+	StoreOutages    prometheus.Counter   // times the store was found unreachable
 	OutboxPending   *prometheus.GaugeVec // sender hash
 	SendDuration    prometheus.Histogram
 	SendRetries     prometheus.Counter
@@ -80,6 +82,12 @@ func New() *Metrics {
 			Name: "frontdesk_store_batch_size", Help: "Writes sent to the store in one group commit (Redis pipeline).",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024},
 		}),
+		StoreUp: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "frontdesk_store_up", Help: "1 while the store (Redis or the embedded file) answers, 0 while it is unreachable and webhooks answer 503.",
+		}),
+		StoreOutages: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "frontdesk_store_outages_total", Help: "Times the store was found unreachable (failed pings or a commit that could not reach it).",
+		}),
 		OutboxPending: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "frontdesk_outbox_pending", Help: "Outbound messages accepted and not yet sent, by sender.",
 		}, []string{"sender"}),
@@ -99,7 +107,7 @@ func New() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.WebhookRequests, m.WebhookDuration, m.MessagesIn, m.MessagesOut, m.EMRCalls,
 		m.EMRBreakerOpen, m.EMRInFlight, m.Conversations, m.Passivations, m.ActorRestarts,
-		m.CommitDuration, m.CommitFailures, m.StoreBatchSize, m.OutboxPending, m.SendDuration, m.SendRetries, m.APIRequests,
+		m.CommitDuration, m.CommitFailures, m.StoreBatchSize, m.StoreUp, m.StoreOutages, m.OutboxPending, m.SendDuration, m.SendRetries, m.APIRequests,
 	)
 	return m
 }

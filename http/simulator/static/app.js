@@ -2,22 +2,25 @@
 // The patient's messages go through POST /simulator/send (the real
 // webhook); the bot's come from a long poll on /simulator/messages.
 // Each chat (sender x patient number) is kept in sessionStorage so a
-// reload does not lose it. Message rendering lives in render.js.
+// reload does not lose it. Rendering lives in render.js and view.js.
 'use strict';
 
 (() => {
-  const { renderText, mediaNode, timeOf } = window.simRender;
+  const view = window.simView;
   const $ = (id) => document.getElementById(id);
   const els = {
-    hospital: $('hospital'), phone: $('phone'), newOpt: $('phone-new'), newNumber: $('new-number'),
-    chat: $('chat'), status: $('status'), composer: $('composer'), text: $('text'),
-    file: $('file'), attach: $('attach'), reset: $('reset'),
-    title: $('chat-title'), sub: $('chat-sub'), avatar: $('avatar'), hintCode: $('hint-code'),
+    hospital: $('hospital'), phone: $('phone'), custom: $('custom'), customNumber: $('custom-number'),
+    newNumber: $('new-number'), composer: $('composer'), text: $('text'), file: $('file'),
+    attach: $('attach'), reset: $('reset'), title: $('chat-title'), sub: $('chat-sub'), avatar: $('avatar'),
   };
   const PREFS = 'frontdesk-sim:prefs';
   const MAX_LOG = 300;
   const MAX_FILE = 5 * 1024 * 1024;
   const PHONE_RE = /^\+[1-9][0-9]{6,14}$/;
+  // How long "typing…" may show without an answer: the bot answers in
+  // well under a second unless the EMR is slow.
+  const TYPING_MAX_MS = 20000;
+  const showsReplies = document.body.dataset.replies !== 'twilio';
 
   const store = {
     get(key) {
@@ -31,7 +34,7 @@
   let conv = null; // the open chat: {key, code, sender, phone, cursor, epoch, log}
   let poller = null; // AbortController of the open chat's poll loop
   let queue = Promise.resolve(); // sends, one after the other, in order
-  const nodes = new WeakMap(); // log entry -> its bubble
+  let typingTimer = 0;
 
   // ---- chat selection ----
 
@@ -41,14 +44,13 @@
     return '+9197' + String(a[0] % 100000000).padStart(8, '0');
   }
 
-  function setNewNumber(number) {
-    els.newOpt.value = number;
-    els.newOpt.textContent = number + ' · new patient';
-  }
-
   function selectedHospital() {
     const o = els.hospital.selectedOptions[0];
     return o ? { code: o.value, sender: o.dataset.sender || '', name: o.dataset.name || o.value } : null;
+  }
+
+  function selectedPhone() {
+    return els.phone.value === 'new' ? els.customNumber.value.trim() : els.phone.value;
   }
 
   function initials(name) {
@@ -58,7 +60,7 @@
   function bare(sender) { return String(sender || '').replace(/^whatsapp:/, ''); }
 
   function savePrefs() {
-    store.set(PREFS, { hospital: els.hospital.value, phone: els.phone.value, random: els.newOpt.value });
+    store.set(PREFS, { hospital: els.hospital.value, phone: els.phone.value, custom: els.customNumber.value });
   }
 
   function save(c) {
@@ -71,13 +73,17 @@
   function open() {
     if (poller) poller.abort();
     poller = null;
+    clearTyping();
+    els.custom.hidden = els.phone.value !== 'new';
     const h = selectedHospital();
-    if (!h) {
+    const phone = selectedPhone();
+    for (const n of document.querySelectorAll('.hint-code')) n.textContent = h ? h.code : '';
+    if (!h || !PHONE_RE.test(phone)) {
       conv = null;
-      setStatus('No hospital is configured.');
+      view.show([], h ? h.code : '');
+      view.setBanner(h ? 'Type the number in international form, like +919712345678.' : 'No hospital is configured.');
       return;
     }
-    const phone = els.phone.value;
     const key = 'frontdesk-sim:chat:' + h.sender + ':' + phone;
     const saved = store.get(key) || {};
     conv = {
@@ -89,16 +95,16 @@
     // A send cut short by a reload has no known outcome.
     for (const e of conv.log) if (e.state === 'sending') e.state = 'unknown';
     els.title.textContent = h.name;
-    els.sub.textContent = phone + ' → ' + bare(h.sender);
+    els.sub.textContent = 'Chatting as ' + phone + ' · to ' + bare(h.sender);
     els.avatar.textContent = initials(h.name);
-    els.hintCode.textContent = h.code;
-    els.chat.replaceChildren(...conv.log.map(bubble));
-    scrollDown();
-    setStatus('');
+    view.show(conv.log, h.code);
+    view.setBanner('');
     savePrefs();
     save(conv);
-    poller = new AbortController();
-    pollLoop(conv, poller.signal);
+    if (showsReplies) {
+      poller = new AbortController();
+      pollLoop(conv, poller.signal);
+    }
   }
 
   // ---- receiving ----
@@ -153,13 +159,13 @@
           add(c, { dir: 'in', body: m.body || '', media, at: m.at });
         }
         save(c);
-        if (delay) setStatus('');
+        if (delay) view.setBanner('');
         delay = 0;
       } catch {
         if (signal.aborted) return;
         sync = true;
         delay = Math.min(delay ? delay * 2 : 1000, 10000);
-        setStatus('Waiting for the server…');
+        view.setBanner('Cannot reach the frontdesk server: retrying… (is it still running?)');
       }
     }
   }
@@ -171,16 +177,21 @@
     if (!c) return;
     const entry = {
       dir: 'out', body, media: media ? [{ url: media.url, type: media.type }] : [],
-      at: new Date().toISOString(), state: 'sending',
+      mediaID: media ? media.id : undefined, at: new Date().toISOString(), state: 'sending',
     };
     add(c, entry);
     save(c);
+    deliver(c, entry);
+  }
+
+  function deliver(c, entry) {
+    if (showsReplies && c === conv) startTyping();
     queue = queue.then(async () => {
       try {
         const r = await fetch('/simulator/send', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ hospital: c.code, phone: c.phone, body, media_id: media ? media.id : undefined }),
+          body: JSON.stringify({ hospital: c.code, phone: c.phone, body: entry.body, media_id: entry.mediaID }),
         });
         const j = await r.json().catch(() => ({}));
         if (!r.ok) fail(entry, j.error || 'HTTP ' + r.status);
@@ -189,7 +200,8 @@
       } catch {
         fail(entry, 'the server could not be reached');
       }
-      refresh(entry);
+      if (entry.state === 'failed' && c === conv) clearTyping();
+      if (c === conv) view.refresh(entry);
       save(c);
     });
   }
@@ -199,32 +211,56 @@
     entry.error = why;
   }
 
+  function retry(entry) {
+    const c = conv;
+    if (!c || !c.log.includes(entry)) return;
+    entry.state = 'sending';
+    entry.error = undefined;
+    entry.at = new Date().toISOString();
+    view.refresh(entry);
+    deliver(c, entry);
+  }
+
+  function startTyping() {
+    view.setTyping(true);
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => view.setTyping(false), TYPING_MAX_MS);
+  }
+
+  function clearTyping() {
+    clearTimeout(typingTimer);
+    view.setTyping(false);
+  }
+
   async function upload(file) {
+    if (!conv) return;
     if (file.size > MAX_FILE) {
-      setStatus('That file is larger than 5 MiB.');
+      view.setBanner('That file is larger than 5 MiB: choose a smaller one.');
       return;
     }
-    setStatus('Uploading ' + file.name + '…');
+    view.setBanner('Uploading ' + file.name + '…');
     const fd = new FormData();
     fd.append('file', file);
     try {
       const r = await fetch('/simulator/media', { method: 'POST', body: fd });
       const j = await r.json().catch(() => ({}));
       if (!r.ok) {
-        setStatus(j.error || 'Upload failed (HTTP ' + r.status + ').');
+        view.setBanner(j.error ? 'Not sent: ' + j.error + '.' : 'Upload failed (HTTP ' + r.status + ').');
         return;
       }
-      setStatus('');
+      view.setBanner('');
       const caption = els.text.value;
       els.text.value = '';
       autosize();
       // Shown from this page's own origin; the bot gets the public URL.
       send(caption, { id: j.media_id, url: '/simulator/media/' + encodeURIComponent(j.media_id), type: j.content_type });
     } catch {
-      setStatus('Upload failed: the server could not be reached.');
+      view.setBanner('Upload failed: the server could not be reached.');
     }
   }
 
+  // resetChat forgets the bot's messages to this number, clears the chat
+  // and closes the conversation with "exit", as a patient would.
   async function resetChat() {
     const c = conv;
     if (!c) return;
@@ -235,67 +271,18 @@
         body: JSON.stringify({ phone: c.phone }),
       });
     } catch { /* the exit below still closes the conversation */ }
+    if (c !== conv) return;
     c.log = [];
-    if (c === conv) els.chat.replaceChildren();
+    clearTyping();
+    view.show([], c.code);
+    add(c, { dir: 'sys', body: 'Conversation reset: the bot was sent “exit”.', at: new Date().toISOString() });
     save(c);
     send('exit');
   }
 
-  // ---- rendering ----
-
-  function setStatus(text) { els.status.textContent = text; }
-
-  function scrollDown() { els.chat.scrollTop = els.chat.scrollHeight; }
-
   function add(c, entry) {
     c.log.push(entry);
-    if (c === conv) {
-      const div = bubble(entry);
-      // Images grow the bubble once loaded; keep the latest in view.
-      for (const img of div.querySelectorAll('img')) img.addEventListener('load', scrollDown, { once: true });
-      els.chat.append(div);
-      scrollDown();
-    }
-  }
-
-  function refresh(entry) {
-    const old = nodes.get(entry);
-    if (old && old.isConnected) old.replaceWith(bubble(entry));
-  }
-
-  function bubble(entry) {
-    const div = document.createElement('div');
-    div.className = 'msg ' + (entry.dir === 'out' ? 'out' : 'in') + (entry.state === 'failed' ? ' failed' : '');
-    const who = document.createElement('span');
-    who.className = 'visually-hidden';
-    who.textContent = entry.dir === 'out' ? 'You: ' : 'Hospital: ';
-    div.append(who);
-    for (const m of entry.media || []) div.append(mediaNode(m));
-    if (entry.body) {
-      const text = document.createElement('div');
-      text.className = 'text';
-      renderText(text, entry.body);
-      div.append(text);
-    }
-    const meta = document.createElement('span');
-    meta.className = 'meta';
-    meta.textContent = timeOf(entry.at);
-    if (entry.dir === 'out') {
-      const st = document.createElement('span');
-      st.className = 'state';
-      if (entry.state === 'sent') {
-        st.textContent = '✓';
-        st.title = 'Accepted by the webhook';
-      } else if (entry.state === 'failed') {
-        st.textContent = '· not delivered: ' + (entry.error || 'error');
-      } else if (entry.state === 'sending') {
-        st.textContent = '· sending';
-      }
-      meta.append(st);
-    }
-    div.append(meta);
-    nodes.set(entry, div);
-    return div;
+    if (c === conv) view.add(entry);
   }
 
   function autosize() {
@@ -305,10 +292,15 @@
 
   // ---- wiring ----
 
+  view.on({
+    option(n) { send(n); els.text.focus(); },
+    retry,
+    start() { if (conv) send('hi ' + conv.code); els.text.focus(); },
+  });
   els.composer.addEventListener('submit', (e) => {
     e.preventDefault();
     const body = els.text.value;
-    if (!body.trim()) return;
+    if (!body.trim() || !conv) return;
     els.text.value = '';
     autosize();
     send(body);
@@ -330,18 +322,18 @@
   els.reset.addEventListener('click', () => { resetChat().finally(() => els.text.focus()); });
   els.hospital.addEventListener('change', open);
   els.phone.addEventListener('change', open);
+  els.customNumber.addEventListener('change', open);
   els.newNumber.addEventListener('click', () => {
-    setNewNumber(randomNumber());
-    els.phone.value = els.newOpt.value;
+    els.customNumber.value = randomNumber();
     open();
   });
-  document.getElementById('setup').addEventListener('submit', (e) => e.preventDefault());
+  $('setup').addEventListener('submit', (e) => { e.preventDefault(); open(); });
 
   const prefs = store.get(PREFS) || {};
-  setNewNumber(typeof prefs.random === 'string' && PHONE_RE.test(prefs.random) ? prefs.random : randomNumber());
+  els.customNumber.value = typeof prefs.custom === 'string' && PHONE_RE.test(prefs.custom) ? prefs.custom : randomNumber();
   const has = (select, value) => [...select.options].some((o) => o.value === value);
   if (typeof prefs.hospital === 'string' && has(els.hospital, prefs.hospital)) els.hospital.value = prefs.hospital;
-  if (typeof prefs.phone === 'string' && prefs.phone && has(els.phone, prefs.phone)) els.phone.value = prefs.phone;
+  if (typeof prefs.phone === 'string' && has(els.phone, prefs.phone)) els.phone.value = prefs.phone;
   open();
   els.text.focus();
 })();
