@@ -54,3 +54,10 @@ load-startup: load-bin
 ## test-crash: the crash test alone (kill -9 under load, then count replies); needs Redis
 test-crash:
 	$(GO) test -race -count=1 -v -run '^TestCrashRecovery$$' ./cmd/frontdesk-load/loadgen/
+
+# Reminder lateness (runtime/reminders_load_test.go); figures in docs/performance.md.
+.PHONY: load-reminders
+
+## load-reminders: 100k reminders due over 60 s on Redis (REDIS_URL or 127.0.0.1:6379), the process restarted half-way; lateness percentiles, duplicates, lost (about 2 minutes)
+load-reminders:
+	FRONTDESK_LOAD_REMINDERS=100000 $(GO) test -run '^TestReminderLoad$$' -count=1 -v -timeout 30m ./runtime/

@@ -22,6 +22,10 @@ const (
 	// OutcomeUnknown: the call may or may not have happened (the process
 	// restarted while a write was in flight).
 	OutcomeUnknown
+	// BadMedia: the patient's file could not be passed to the EMR (too
+	// big, not an accepted type, or not fetchable from Twilio); the EMR
+	// was not called. Its Err holds a *MediaError saying why.
+	BadMedia
 )
 
 // String names the kind for logs and metric labels.
@@ -37,6 +41,8 @@ func (k Kind) String() string {
 		return "conflict"
 	case OutcomeUnknown:
 		return "outcome_unknown"
+	case BadMedia:
+		return "bad_media"
 	}
 	return "unknown"
 }
@@ -80,3 +86,38 @@ func DisplayOf(err error) string {
 	}
 	return ""
 }
+
+// MediaReason says why a patient's file was refused, so that the
+// conversation can word it in the patient's language.
+type MediaReason string
+
+// The reasons a file is refused.
+const (
+	// MediaTooBig: larger than the limit (MediaError.Limit bytes).
+	MediaTooBig MediaReason = "too_big"
+	// MediaWrongType: its content is not one of the accepted types,
+	// whatever type Twilio announced.
+	MediaWrongType MediaReason = "wrong_type"
+	// MediaUnreachable: it could not be downloaded (Twilio error,
+	// timeout, or a URL or redirect outside the allowed hosts).
+	MediaUnreachable MediaReason = "unreachable"
+)
+
+// MediaError is the cause of a BadMedia failure. Its text never holds the
+// file's URL or content.
+type MediaError struct {
+	Reason MediaReason
+	Limit  int64 // bytes, for MediaTooBig
+	Err    error
+}
+
+// Error implements error.
+func (e *MediaError) Error() string {
+	if e.Err == nil {
+		return "media " + string(e.Reason)
+	}
+	return fmt.Sprintf("media %s: %v", e.Reason, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *MediaError) Unwrap() error { return e.Err }

@@ -29,7 +29,7 @@ func (a *App) spawnHospitals(clients map[string]emr.Client) error {
 	a.hospitals = make(map[string]*actor.PID, len(clients))
 	for _, h := range a.cfg.Hospitals {
 		props := hospital.Props(hospital.Options{
-			Code: h.Code, Client: clients[h.Code], Timeout: h.EMR.Timeout,
+			Code: h.Code, Client: clients[h.Code], Timeout: h.EMR.Timeout, Media: a.media.preparer,
 			Now: a.now, Metrics: a.metrics, Logger: a.log,
 		})
 		pid, err := a.system.Root.SpawnNamed(props, "hospital-"+h.Code)
@@ -74,14 +74,12 @@ func (r *outboundRegistry) all() []*actor.PID {
 
 // newOutbound prepares the outbound registry; every hospital's sender is
 // started at once so outbox entries left by a previous run go out.
-func (a *App) newOutbound(transport outbound.Transport) {
+func (a *App) newOutbound(transport outbound.Transport, s *settings) {
 	a.outbound = &outboundRegistry{pids: map[string]*actor.PID{}, spawn: func(sender string) (*actor.PID, error) {
-		props := outbound.Props(outbound.Options{
-			Sender: sender, Store: a.store, Codec: a.codec, Transport: transport,
-			Now: a.now, Metrics: a.metrics, Logger: a.log, Sends: &a.sends,
-		})
+		props := outbound.Props(a.outboundOptions(sender, transport, s))
 		return a.system.Root.SpawnNamed(props, "outbound-"+sender)
 	}}
+	a.statuses = a.newStatuses()
 	for _, h := range a.cfg.Hospitals {
 		a.outbound.pid(h.Sender)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/conversation/catalog"
 	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
+	"github.com/frontdesk-health/frontdesk/actors/reminder"
 	"github.com/frontdesk-health/frontdesk/emr"
 	"github.com/frontdesk-health/frontdesk/emr/demo"
 	"github.com/frontdesk-health/frontdesk/http/simulator"
@@ -44,8 +45,12 @@ type App struct {
 	router    *conversation.Router
 	hospitals map[string]*actor.PID
 	outbound  *outboundRegistry
-	sends     sync.WaitGroup // outbound sends in flight
-	commits   sync.WaitGroup // conversation commits in flight
+	statuses  *outbound.Statuses // transport.go: Twilio's status callbacks
+	media     *mediaParts        // media.go: files patients send
+	reminders *reminderLoop      // reminders.go
+	scheduler reminder.Scheduler // reminders.go: what /v1 schedules with
+	sends     sync.WaitGroup     // outbound sends in flight
+	commits   sync.WaitGroup     // conversation commits in flight
 
 	background     sync.WaitGroup // start-up work running in the background
 	stopBackground context.CancelFunc
@@ -75,12 +80,19 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	if a.store, err = openStore(cfg, s.now, log, a.metrics); err != nil {
 		return nil, err
 	}
+	if s.storeWrap != nil {
+		a.store = s.storeWrap(a.store)
+	}
 	hashKey, err := loadHashKey(a.store, keyring)
 	if err != nil {
 		a.store.Close()
 		return nil, err
 	}
 	a.hasher = pii.NewHasher(hashKey)
+	if a.media, err = newMedia(cfg, s, a.store, keyring, hashKey); err != nil {
+		a.store.Close()
+		return nil, err
+	}
 	a.codec = outbound.NewCodec(keyring, a.hasher)
 	if err := a.wire(s, keyring); err != nil {
 		a.store.Close()
@@ -130,7 +142,7 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 	transport := s.transport
 	if transport == nil {
 		if a.cfg.TwilioConfigured() {
-			if transport, err = newTwilioTransport(a.cfg); err != nil {
+			if transport, err = newTwilioTransport(a.cfg, s.sendTimeout); err != nil {
 				return err
 			}
 		} else {
@@ -138,7 +150,7 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 			transport = a.sink
 		}
 	}
-	a.newOutbound(transport)
+	a.newOutbound(transport, s)
 	a.health = newStoreHealth(a.store.Ping, s.probeInterval, s.probeTimeout, a.log, a.metrics)
 	cat, err := catalog.Load()
 	if err != nil {
@@ -165,6 +177,9 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 		StoreError:     a.health.failed,
 	}
 	if a.router, err = conversation.NewRouter(a.system, deps, s.shards, 10*time.Second); err != nil {
+		return err
+	}
+	if err := a.startReminders(s, sealer, cat); err != nil {
 		return err
 	}
 	a.handler = a.routes()

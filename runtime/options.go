@@ -7,6 +7,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
 	"github.com/frontdesk-health/frontdesk/emr"
+	"github.com/frontdesk-health/frontdesk/persistence"
 )
 
 // Option adjusts how New wires the process; tests use them to inject a
@@ -20,6 +21,17 @@ type settings struct {
 	transport  outbound.Transport
 	httpClient *http.Client
 	shards     int
+	// sendTimeout and storeWrap: see WithSendTimeout, WithStoreWrap
+	// (transport.go).
+	sendTimeout time.Duration
+	storeWrap   func(persistence.Store) persistence.Store
+	window      *time.Duration // WithWindow; nil: 24 h with Twilio
+	// mediaTransport: see WithMediaTransport (media.go).
+	mediaTransport http.RoundTripper
+	// reminderPoll and reminderFired: see WithReminderPoll and
+	// WithReminderObserver.
+	reminderPoll  time.Duration
+	reminderFired func(r persistence.Reminder, result string, at time.Time)
 	// probeInterval and probeTimeout tune the store health pings (see
 	// WithStoreProbe); zero takes the defaults.
 	probeInterval, probeTimeout time.Duration

@@ -21,6 +21,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if err := a.server.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("stop http server: %w", err))
 	}
+	a.statuses.Close() // status callbacks being retried give up
 	for _, pid := range a.router.Shards() {
 		if err := a.system.Root.StopFuture(pid).Wait(); err != nil {
 			errs = append(errs, fmt.Errorf("stop conversations: %w", err))
@@ -28,6 +29,10 @@ func (a *App) Shutdown(ctx context.Context) error {
 	}
 	if err := wait(ctx, &a.commits); err != nil {
 		errs = append(errs, fmt.Errorf("wait for commits: %w", err))
+	}
+	// Reminders stop before the outbound actors, which their firings notify.
+	if err := a.stopReminders(ctx); err != nil {
+		errs = append(errs, err)
 	}
 	// Outbound actors stop first so that no new send starts while the
 	// ones in flight are waited for.

@@ -153,6 +153,12 @@ func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.I
 	if in != nil && in.Sid != "" {
 		commit.MessageSids = []string{in.Sid}
 	}
+	if in != nil {
+		// The patient wrote: WhatsApp's 24 h window is open from now. The
+		// subject is the outbox lane's hash, which the outbound actor
+		// looks the time up by.
+		commit.Inbound = &persistence.Inbound{Sender: c.key.Sender, Subject: c.deps.Codec.Lane(c.key.Phone), At: now}
+	}
 	if next.Awaiting != nil {
 		// Waiting for the EMR: a restart must wake this conversation so
 		// the call is resumed without the patient writing again.
@@ -162,7 +168,7 @@ func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.I
 	}
 	for _, ch := range fx.Consent {
 		commit.Consent = append(commit.Consent, persistence.ConsentChange{
-			Hospital: ch.Hospital, Subject: c.deps.Hasher.Hash(c.key.Phone), OptedOut: ch.OptedOut, At: now, Source: "patient",
+			Hospital: ch.Hospital, Subject: c.deps.Hasher.Hash(c.key.Phone), Kind: ch.Kind, OptedOut: ch.OptedOut, At: now, Source: "patient",
 		})
 	}
 	return commit, entries, nil

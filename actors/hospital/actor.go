@@ -22,9 +22,12 @@ type Options struct {
 	CacheFor    time.Duration // department and doctor lists; default 60s
 	Threshold   int           // consecutive failures that open the breaker; default 5
 	OpenFor     time.Duration // how long it stays open; default 30s
-	Now         func() time.Time
-	Metrics     *metrics.Metrics
-	Logger      *slog.Logger
+	// Media readies calls that carry a patient's file (photos,
+	// documents); nil passes them to the EMR as they are.
+	Media   MediaPreparer
+	Now     func() time.Time
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
 }
 
 func (o *Options) defaults() {
@@ -78,6 +81,7 @@ type done struct {
 	result  emr.Result
 	elapsed time.Duration
 	trial   bool
+	skipped bool // the EMR was not called (the patient's file was refused)
 }
 
 func newHospital(opts Options) *hospital {
@@ -148,14 +152,12 @@ func (h *hospital) start(ctx actor.Context, r *Request) {
 	h.running++
 	h.flights[flightKey(r)] = true
 	h.opts.Metrics.EMRInFlight.WithLabelValues(h.opts.Code).Set(float64(h.running))
-	client, timeout, call := h.opts.Client, h.opts.Timeout, r.Call
+	client, timeout, call, media := h.opts.Client, h.opts.Timeout, r.Call, h.opts.Media
 	system, self := ctx.ActorSystem(), ctx.Self()
 	go func() {
 		begin := time.Now()
-		cctx, cancel := context.WithTimeout(context.Background(), timeout)
-		res := emr.Do(cctx, client, call)
-		cancel()
-		system.Root.Send(self, &done{req: r, result: res, elapsed: time.Since(begin), trial: trial})
+		res, called := perform(media, client, timeout, call)
+		system.Root.Send(self, &done{req: r, result: res, elapsed: time.Since(begin), trial: trial, skipped: !called})
 	}()
 }
 
@@ -166,10 +168,15 @@ func (h *hospital) finished(ctx actor.Context, d *done) {
 	h.opts.Metrics.EMRInFlight.WithLabelValues(h.opts.Code).Set(float64(h.running))
 	now := h.opts.Now()
 	down := d.result.Err != nil && emr.KindOf(d.result.Err) == emr.Unavailable
-	if h.brk.record(now, down) {
+	switch {
+	case d.skipped:
+		if d.trial {
+			h.brk.release() // the EMR was not asked: its health is still unknown
+		}
+	case h.brk.record(now, down):
 		h.breakerChanged()
 	}
-	if d.result.Err != nil && d.req.Call.Op.Writes() && errors.Is(d.result.Err, context.DeadlineExceeded) {
+	if d.result.Err != nil && !d.skipped && d.req.Call.Op.Writes() && errors.Is(d.result.Err, context.DeadlineExceeded) {
 		// The EMR may have done it before the answer was lost: the patient
 		// is told to check, not invited to do it twice.
 		d.result.Err = &emr.Error{Op: string(d.req.Call.Op), Kind: emr.OutcomeUnknown, Err: d.result.Err}

@@ -44,5 +44,9 @@ func (b *breaker) record(now time.Time, failed bool) (changed bool) {
 	return !wasOpen && !b.openUntil.IsZero()
 }
 
+// release ends a trial call that never reached the EMR, so that the next
+// call may try instead.
+func (b *breaker) release() { b.trial = false }
+
 // open reports whether calls currently fail fast.
 func (b *breaker) open() bool { return !b.openUntil.IsZero() }

@@ -1,72 +1,39 @@
 package outbound
 
 import (
-	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/frontdesk-health/frontdesk/persistence"
-	"github.com/frontdesk-health/frontdesk/runtime/metrics"
 )
-
-// Transport delivers one message: Twilio in production, the simulator in
-// the demo. It returns the provider's message id.
-type Transport interface {
-	Send(ctx context.Context, m Message) (providerID string, err error)
-}
-
-// Options configures one outbound actor.
-type Options struct {
-	Sender      string
-	Store       persistence.Outbox
-	Codec       *Codec
-	Transport   Transport
-	MaxInFlight int           // concurrent sends across patients; default 16
-	Timeout     time.Duration // per send, including the store update; default 15s
-	Now         func() time.Time
-	Metrics     *metrics.Metrics
-	Logger      *slog.Logger
-	// Sends counts sends in flight so shutdown can wait for them. Optional.
-	Sends *sync.WaitGroup
-}
-
-func (o *Options) defaults() {
-	if o.MaxInFlight <= 0 {
-		o.MaxInFlight = 16
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = 15 * time.Second
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Sends == nil {
-		o.Sends = &sync.WaitGroup{}
-	}
-}
-
-// Props returns the props of the outbound actor of one sender.
-func Props(opts Options) *actor.Props {
-	opts.defaults()
-	return actor.PropsFromProducer(func() actor.Actor { return newSender(opts) })
-}
 
 // recoverBatch is how many pending entries are loaded at a time after a
 // restart.
 const recoverBatch = 1000
 
+// sender is the outbound actor of one WhatsApp sender.
 type sender struct {
 	opts    Options
 	log     *slog.Logger
 	lanes   map[string][]persistence.OutboxEntry
-	busy    map[string]bool
+	busy    map[string]bool // a send in flight, or waiting for a retry
 	known   map[string]bool // entry ids queued or in flight
-	order   []string        // lanes in the order they got work
+	recent  *recent         // entry ids finished lately (recent.go)
+	order   []string        // idle lanes with work, in turn (round robin)
 	running int
+	count   int  // entries in lanes
 	more    bool // the last recovery batch was full: load again when drained
+
+	bucket *bucket
+	armed  bool                     // a tick is coming for the bucket
+	force  map[string]bool          // entries to send as a template (after 63016)
+	waits  map[string]time.Duration // the last retry wait per entry (backoff.go)
+	// fellBack holds entries whose 63016 callback was handled, so a
+	// repeated callback does not make a second fallback (fallback.go).
+	fellBack map[string]bool
+	quit     chan struct{} // stops the age ticker
 
 	// Reading pending entries (recovery.go): one read at a time; again
 	// asks for one more after it. settled holds the entries finished while
@@ -83,35 +50,35 @@ type loaded struct {
 	err     error
 }
 
-// result is one finished send.
-type result struct {
-	entry      persistence.OutboxEntry
-	providerID string
-	err        error
-	retryIn    time.Duration // > 0: still pending, try again after this
-	// unrecorded is the outcome that could not be written to the store;
-	// it is written again until it is (recovery.go).
-	unrecorded *mark
-}
-
 // retry is the timer's signal that a lane's head may be tried again.
 type retry struct{ lane string }
 
+// tick is the timer's signal that the bucket has a token again.
+type tick struct{}
+
 func newSender(opts Options) *sender {
 	return &sender{
-		opts:    opts,
-		log:     opts.Logger.With("component", "outbound"),
-		lanes:   map[string][]persistence.OutboxEntry{},
-		busy:    map[string]bool{},
-		known:   map[string]bool{},
-		settled: map[string]bool{},
+		opts:     opts,
+		log:      opts.Logger.With("component", "outbound"),
+		lanes:    map[string][]persistence.OutboxEntry{},
+		busy:     map[string]bool{},
+		known:    map[string]bool{},
+		recent:   newRecent(recentSize),
+		settled:  map[string]bool{},
+		bucket:   newBucket(opts.Rate),
+		force:    map[string]bool{},
+		waits:    map[string]time.Duration{},
+		fellBack: map[string]bool{},
 	}
 }
 
-// Receive is the actor's mailbox loop.
+// Receive is the actor's mailbox loop. Nothing here waits: sends, store
+// writes and the pauses of the rate limit and of retries happen in
+// goroutines and timers whose outcome comes back as a message.
 func (s *sender) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
+		s.startAgeTicker(ctx)
 		s.reload(ctx)
 	case *Reload:
 		s.reload(ctx)
@@ -124,17 +91,25 @@ func (s *sender) Receive(ctx actor.Context) {
 	case *Notify:
 		s.add(m.Entries)
 		s.schedule(ctx)
+	case *OutsideWindow:
+		s.fallBack(ctx, m.Entry)
 	case *result:
 		s.finished(ctx, m)
 	case *retry:
-		if q := s.lanes[m.lane]; len(q) > 0 && s.running < s.opts.MaxInFlight {
-			s.start(ctx, q[0])
-			return
-		}
 		s.busy[m.lane] = false
-		s.order = append(s.order, m.lane)
+		if len(s.lanes[m.lane]) > 0 {
+			s.order = append(s.order, m.lane)
+		}
 		s.schedule(ctx)
+	case *tick:
+		s.armed = false
+		s.schedule(ctx)
+	case *ageTick:
+		s.refreshAge()
+	case *actor.Stopping:
+		s.stopAgeTicker()
 	case *actor.Restarting:
+		s.stopAgeTicker()
 		s.opts.Metrics.ActorRestarts.WithLabelValues("outbound").Inc()
 	}
 }
@@ -142,10 +117,11 @@ func (s *sender) Receive(ctx actor.Context) {
 // add queues entries on their lanes, once each.
 func (s *sender) add(entries []persistence.OutboxEntry) {
 	for _, e := range entries {
-		if s.known[e.ID] {
+		if s.known[e.ID] || s.recent.has(e.ID) {
 			continue
 		}
 		s.known[e.ID] = true
+		s.count++
 		if len(s.lanes[e.Lane]) == 0 && !s.busy[e.Lane] {
 			s.order = append(s.order, e.Lane)
 		}
@@ -154,83 +130,61 @@ func (s *sender) add(entries []persistence.OutboxEntry) {
 	s.gauge()
 }
 
-// schedule starts the head of every idle lane, up to MaxInFlight.
+// schedule starts the heads of idle lanes in turn, as the bucket and
+// MaxInFlight allow. Lanes take turns (a lane goes to the back of the
+// order after each send), so one patient with many messages cannot hold
+// back the others; within a lane one send at a time keeps the order.
+// When the bucket is empty a timer brings the next token.
 func (s *sender) schedule(ctx actor.Context) {
-	kept := s.order[:0]
-	for _, lane := range s.order {
-		if s.running >= s.opts.MaxInFlight || s.busy[lane] {
-			kept = append(kept, lane)
-			continue
-		}
+	for s.running < s.opts.MaxInFlight && len(s.order) > 0 {
+		lane := s.order[0]
 		q := s.lanes[lane]
-		if len(q) == 0 {
+		if s.busy[lane] || len(q) == 0 {
+			s.order = s.order[1:]
 			continue
 		}
+		if wait := s.bucket.take(time.Now()); wait > 0 {
+			s.arm(ctx, wait)
+			return
+		}
+		s.order = s.order[1:]
 		s.start(ctx, q[0])
 	}
-	s.order = kept
 	if s.running == 0 && len(s.order) == 0 && s.more {
 		s.more = false
 		s.reload(ctx)
 	}
 }
 
-// start sends one entry and records the outcome in the store, in a
-// goroutine; the result comes back as a message.
+// arm asks for a tick after wait, unless one is coming.
+func (s *sender) arm(ctx actor.Context, wait time.Duration) {
+	if s.armed {
+		return
+	}
+	s.armed = true
+	s.later(ctx, &tick{}, wait)
+}
+
+// start makes one attempt at an entry in a goroutine; the result comes
+// back as a message.
 func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
 	s.running++
 	s.busy[e.Lane] = true
-	opts := s.opts
+	opts, force := s.opts, s.force[e.ID]
 	system, self := ctx.ActorSystem(), ctx.Self()
 	opts.Sends.Add(1)
 	go func() {
 		defer opts.Sends.Done()
-		system.Root.Send(self, deliver(opts, e))
+		system.Root.Send(self, deliver(opts, e, force))
 	}()
 }
 
-// finished moves the lane on.
-func (s *sender) finished(ctx actor.Context, r *result) {
-	s.running--
-	lane := r.entry.Lane
-	if r.retryIn > 0 {
-		// The lane waits: later messages to this patient must not pass it.
-		s.opts.Metrics.SendRetries.Inc()
-		s.log.Warn("send failed; will retry", "entry", r.entry.ID, "lane", lane, "in", r.retryIn, "err", r.err)
-		s.lanes[lane][0] = r.entry
-		system, self := ctx.ActorSystem(), ctx.Self()
-		time.AfterFunc(r.retryIn, func() { system.Root.Send(self, &retry{lane: lane}) })
-		s.schedule(ctx)
-		return
-	}
-	s.busy[lane] = false
-	s.forget(r.entry.ID)
-	if q := s.lanes[lane]; len(q) > 0 && q[0].ID == r.entry.ID {
-		s.lanes[lane] = q[1:]
-	}
-	if len(s.lanes[lane]) == 0 {
-		delete(s.lanes, lane)
-		delete(s.busy, lane)
-	} else {
-		s.order = append(s.order, lane)
-	}
-	switch {
-	case r.unrecorded != nil:
-		s.unrecorded(ctx, r)
-	case r.err != nil:
-		s.opts.Metrics.MessagesOut.WithLabelValues("failed").Inc()
-		s.log.Warn("send message failed", "entry", r.entry.ID, "lane", lane, "err", r.err)
-	default:
-		s.opts.Metrics.MessagesOut.WithLabelValues("sent").Inc()
-	}
-	s.gauge()
-	s.schedule(ctx)
-}
-
+// gauge exports how many entries wait. It is called on every change, so
+// it costs nothing per entry; the age of the oldest is refreshed by the
+// age ticker (age.go).
 func (s *sender) gauge() {
-	n := 0
-	for _, q := range s.lanes {
-		n += len(q)
+	s.opts.Metrics.OutboxPending.WithLabelValues(s.opts.Sender).Set(float64(s.count))
+	if s.count == 0 {
+		s.opts.Metrics.OutboxOldestAge.WithLabelValues(s.opts.Sender).Set(0)
 	}
-	s.opts.Metrics.OutboxPending.WithLabelValues(s.opts.Sender).Set(float64(n))
 }

@@ -16,7 +16,45 @@ type Message struct {
 	Body     string   `json:"body,omitempty"`
 	Media    []string `json:"media,omitempty"`
 	Hospital string   `json:"h,omitempty"`
+	// Kind says whether the message answers the patient (KindReply, the
+	// zero value: inside WhatsApp's 24-hour window by construction) or
+	// starts from the hospital's side, which is checked against the
+	// window before it is sent (window.go).
+	Kind Kind `json:"k,omitempty"`
+	// ReminderKind is the reminder's kind (appointment, medicine, ...)
+	// for KindReminder; it picks the template "<kind>_reminder".
+	ReminderKind string `json:"rk,omitempty"`
+	// Template names the hospital's template (config templates:) to send
+	// outside the window; empty: the kind's usual name (templateNames).
+	Template string `json:"tpl,omitempty"`
+	// Variables fill the template's placeholders by name; see
+	// config.Template for how names map to {{1}}, {{2}}, ...
+	Variables map[string]string `json:"vars,omitempty"`
+	// Fallback marks the copy of a message that Twilio refused with
+	// 63016 after it was sent: it goes as a template, and only once.
+	Fallback bool `json:"fb,omitempty"`
+
+	// ContentSID and ContentVariables are set only on the way to the
+	// Transport, when the message goes as a template; they are never
+	// stored.
+	ContentSID       string `json:"-"`
+	ContentVariables string `json:"-"`
 }
+
+// Kind is why a message is sent.
+type Kind string
+
+// The kinds of outbound message.
+const (
+	KindReply        Kind = "reply"        // an answer within a conversation
+	KindPush         Kind = "push"         // an EMR's message (/api/notifyuserwa, /v1)
+	KindReminder     Kind = "reminder"     // a scheduled reminder
+	KindConfirmation Kind = "confirmation" // an EMR's confirmation (video link, ...)
+)
+
+// initiated reports whether the hospital's side starts the message, so
+// that WhatsApp's 24-hour window applies to it.
+func (k Kind) initiated() bool { return k != "" && k != KindReply }
 
 // Codec turns messages into outbox entries and back: bodies split to
 // WhatsApp's limit, payloads sealed, the recipient kept only as a keyed
@@ -69,6 +107,26 @@ func (c *Codec) Entries(now time.Time, sender string, msgs ...Message) ([]persis
 		}
 	}
 	return out, nil
+}
+
+// fallbackEntry is the copy of e to send as a template after Twilio
+// reported 63016 for e: same sender, lane and creation time, id e.ID+"t",
+// which sorts right after e and makes a second enqueue of the same
+// fallback a no-op.
+func (c *Codec) fallbackEntry(e persistence.OutboxEntry, m Message, now time.Time) (persistence.OutboxEntry, error) {
+	m.Fallback = true
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return persistence.OutboxEntry{}, fmt.Errorf("encode fallback of outbox entry %s: %w", e.ID, err)
+	}
+	sealed, err := c.sealer.Seal(raw)
+	if err != nil {
+		return persistence.OutboxEntry{}, fmt.Errorf("seal fallback of outbox entry %s: %w", e.ID, err)
+	}
+	return persistence.OutboxEntry{
+		ID: e.ID + "t", Sender: e.Sender, Lane: e.Lane, Payload: sealed,
+		CreatedAt: e.CreatedAt, State: persistence.OutboxPending, UpdatedAt: now,
+	}, nil
 }
 
 // Decode opens an entry's payload.

@@ -104,6 +104,7 @@ func (s *sender) loadedBatch(ctx actor.Context, m *loaded) {
 // forget drops a finished entry; a read in flight may still list it.
 func (s *sender) forget(id string) {
 	delete(s.known, id)
+	s.recent.add(id)
 	if s.loading {
 		s.settled[id] = true
 	}
@@ -113,11 +114,6 @@ func (s *sender) forget(id string) {
 // the entry stays known (a read would list it as pending) and the outcome
 // is written again later.
 func (s *sender) unrecorded(ctx actor.Context, r *result) {
-	if r.unrecorded.sent {
-		s.opts.Metrics.MessagesOut.WithLabelValues("sent").Inc()
-	} else {
-		s.opts.Metrics.MessagesOut.WithLabelValues("failed").Inc()
-	}
 	s.log.Warn("send outcome not recorded; will record it again", "entry", r.entry.ID, "sent", r.unrecorded.sent, "err", r.err)
 	s.known[r.entry.ID] = true
 	s.later(ctx, &remark{entry: r.entry, mark: r.unrecorded, attempt: 1}, backoff(1))

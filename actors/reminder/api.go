@@ -53,10 +53,12 @@ type Medicine struct {
 	Name  string   `json:"name"`
 	Times []string `json:"times"` // "08:00", "20:30"
 	Days  int      `json:"days"`
-	From  string   `json:"from"` // YYYY-MM-DD, hospital's zone
+	From  string   `json:"from"` // YYYY-MM-DD, hospital's zone; empty: today
 }
 
-// View is a scheduled reminder as the API shows it.
+// View is a scheduled reminder as the API shows it. One Spec is one
+// reminder with one ID, however many times it sends (offsets, doses):
+// Next is its next time and Sent how many messages it has sent.
 type View struct {
 	ID       string     `json:"id"`
 	Kind     string     `json:"kind"`

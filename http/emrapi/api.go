@@ -4,15 +4,14 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/frontdesk-health/frontdesk/actors/conversation"
-	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
+	"github.com/frontdesk-health/frontdesk/actors/reminder"
 	"github.com/frontdesk-health/frontdesk/http/server"
 	"github.com/frontdesk-health/frontdesk/persistence"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
@@ -41,6 +40,9 @@ type Options struct {
 	// store is unreachable): an authenticated call is then answered 503
 	// at once. Optional.
 	Available func() error
+	// Reminders schedules, lists, changes and cancels reminders for
+	// /v1/reminders; nil answers those routes 503.
+	Reminders reminder.Scheduler
 }
 
 // API serves the EMR-facing routes.
@@ -122,28 +124,13 @@ func (a *API) notify(c *gin.Context) error {
 	}
 	var media []string
 	if mp := f["mediapath"]; mp != "" {
-		if u, perr := url.Parse(mp); perr != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if !isHTTPURL(mp) {
 			return server.Errorf(http.StatusBadRequest, "field \"mediapath\" must be an http(s) URL")
 		}
 		media = []string{mp}
 	}
-	ctx := c.Request.Context()
-	out, err := a.opts.Store.OptedOut(ctx, h.Code, a.opts.Hasher.Hash(phone))
-	if err != nil {
-		return &server.Error{Status: http.StatusServiceUnavailable, Message: "store unavailable, retry", Err: err}
-	}
-	if out {
-		return server.Errorf(http.StatusConflict, "patient opted out of messages from this hospital")
-	}
-	entries, err := a.opts.Codec.Entries(a.opts.Now(), h.Sender, outbound.Message{To: phone, From: h.Sender, Body: body, Media: media, Hospital: h.Code})
-	if err != nil {
-		return err
-	}
-	if err := a.opts.Store.Enqueue(ctx, entries...); err != nil {
-		return &server.Error{Status: http.StatusServiceUnavailable, Message: "store unavailable, retry", Err: err}
-	}
-	a.opts.Notify(h.Sender, entries)
-	return nil
+	_, err = a.send(c.Request.Context(), h, push{to: phone, body: body, media: media})
+	return err
 }
 
 // confirm closes a patient's wait for payment and sends the video link.
@@ -158,24 +145,14 @@ func (a *API) confirm(c *gin.Context) error {
 			return err
 		}
 	}
-	if u, perr := url.Parse(vals["link"]); perr != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if !isHTTPURL(vals["link"]) {
 		return server.Errorf(http.StatusBadRequest, "field \"link\" must be an http(s) URL")
 	}
 	phone, err := e164(vals["mobile"], h.CountryCode)
 	if err != nil {
 		return err
 	}
-	ack, err := a.opts.Router.Deliver(c.Request.Context(), &conversation.Deliver{
-		Key: conversation.Key{Sender: h.Sender, Phone: phone},
-		Event: &flow.VideoConfirmed{
-			Hospital: h.Code, AppointmentID: vals["appt_id"], Doctor: vals["doctor"], When: vals["appdatetime"], Link: vals["link"],
-		},
+	return a.confirmVideo(c.Request.Context(), h, videoConfirmation{
+		phone: phone, appointmentID: vals["appt_id"], doctor: vals["doctor"], when: vals["appdatetime"], link: vals["link"],
 	})
-	if err == nil {
-		err = ack.Err
-	}
-	if err != nil {
-		return &server.Error{Status: http.StatusServiceUnavailable, Message: "not accepted, retry", Err: err}
-	}
-	return nil
 }

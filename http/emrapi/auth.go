@@ -1,9 +1,11 @@
 // Package emrapi is the API the hospitals' EMRs call: the seed-compatible
 // push routes (/api/notifyuserwa, /api/confirmvideoappt and their .php
 // spellings) that let an EMR built for the original PHP bot move over with
-// a new host name and a key. Every call is authenticated with a bearer key
-// whose SHA-256 is listed for exactly one hospital; that hospital is the
-// caller.
+// a new host name and a key, and the native API under /v1 (files v1_*,
+// documented in docs/openapi.yaml): messages, reminders and video
+// confirmations, with JSON errors and Idempotency-Key. Every call is
+// authenticated with a bearer key whose SHA-256 is listed for exactly one
+// hospital; that hospital is the caller.
 package emrapi
 
 import (

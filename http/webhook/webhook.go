@@ -55,6 +55,9 @@ type Options struct {
 	// at once (its outcome is unknown; Twilio's retry is deduplicated).
 	// Optional.
 	Outage func() <-chan struct{}
+	// Statuses stores delivery status callbacks (status.go). Optional:
+	// without it callbacks are checked and answered only.
+	Statuses StatusRecorder
 }
 
 // Handler serves the Twilio webhooks.

@@ -26,6 +26,7 @@ func DemoHospital() Hospital {
 		Sender:       "whatsapp:+14155238886",
 		CountryCode:  "91",
 		EMR:          EMR{Kind: EMRKindDemo, Timeout: DefaultEMRTimeout},
+		SendRate:     DefaultSendRate,
 		Registration: Registration{PhotoOptional: true},
 		Location:     mustLoadLocation(DefaultTimezone),
 	}

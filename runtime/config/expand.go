@@ -42,11 +42,22 @@ func expandValue(v reflect.Value, path []string, getenv func(string) string, bad
 			expandValue(v.Index(i), append(path, "["+strconv.Itoa(i)+"]"), getenv, bad)
 		}
 	case reflect.Map:
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+		if v.Type().Elem().Kind() == reflect.Struct {
+			// Map values are not addressable: expand a copy and put it back
+			// (templates: {sid: ${VAR}}).
+			for _, k := range keys {
+				c := reflect.New(v.Type().Elem()).Elem()
+				c.Set(v.MapIndex(k))
+				expandValue(c, append(path, k.String()), getenv, bad)
+				v.SetMapIndex(k, c)
+			}
+			return
+		}
 		if v.Type().Elem().Kind() != reflect.String {
 			return
 		}
-		keys := v.MapKeys()
-		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 		for _, k := range keys {
 			s := expandString(v.MapIndex(k).String(), renderPath(append(path, k.String())), getenv, bad)
 			v.SetMapIndex(k, reflect.ValueOf(s).Convert(v.Type().Elem()))

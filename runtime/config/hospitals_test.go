@@ -44,9 +44,9 @@ func TestLoadHospitalsGoodFile(t *testing.T) {
 	assert.Len(t, abc.EMR.Endpoints, 11)
 	assert.Equal(t, "https://emr.example/api/match", abc.EMR.Endpoints[EndpointMatchMobile])
 	assert.Equal(t, "https://emr.example/api/upload?kind=doc", abc.EMR.Endpoints[EndpointUploadDocument])
-	assert.Equal(t, map[string]string{
-		"reminder": "HX0123456789abcdef0123456789abcdef",
-		"push":     "HXFEDCBA9876543210FEDCBA9876543210",
+	assert.Equal(t, Templates{
+		"reminder": {SID: "HX0123456789abcdef0123456789abcdef"},
+		"push":     {SID: "HXFEDCBA9876543210FEDCBA9876543210"},
 	}, abc.Templates)
 	assert.True(t, abc.Registration.PhotoOptional)
 	assert.Equal(t, "Hello from ABC, ${not_expanded}", abc.Messages["en"]["welcome"], "catalog text keeps its own placeholders")

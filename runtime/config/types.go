@@ -53,9 +53,11 @@ type Hospital struct {
 	CountryCode   string                       `yaml:"country_code"`
 	APIKeysSHA256 []string                     `yaml:"api_keys_sha256"`
 	EMR           EMR                          `yaml:"emr"`
-	Templates     map[string]string            `yaml:"templates"`
+	Templates     Templates                    `yaml:"templates"` // Content SIDs used outside the 24 h window
+	SendRate      int                          `yaml:"send_rate"` // messages/s from Sender, 0: default; see SenderRates
 	Registration  Registration                 `yaml:"registration"`
-	Messages      map[string]map[string]string `yaml:"messages"` // per-language catalog overrides
+	Messages      map[string]map[string]string `yaml:"messages"`    // per-language catalog overrides
+	QuietHours    *QuietHours                  `yaml:"quiet_hours"` // nil: reminders go out at any hour
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 }

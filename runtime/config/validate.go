@@ -56,13 +56,10 @@ func validateHospital(h *Hospital, bad report) {
 		}
 	}
 	validateEMR(&h.EMR, bad)
-	for _, name := range sortedKeys(h.Templates) {
-		h.Templates[name] = strings.TrimSpace(h.Templates[name])
-		if !contentSIDRe.MatchString(h.Templates[name]) {
-			bad("templates."+name, "must be a Twilio Content SID: HX followed by 32 hex characters")
-		}
-	}
+	validateTemplates(h, bad)
+	validateSendRate(h, bad)
 	validateMessages(h, bad)
+	validateQuietHours(h, bad)
 }
 
 func validateTimezone(h *Hospital, bad report) {

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -210,6 +211,21 @@ func svcAssertFields(t *testing.T, calls []restapitest.Call, want map[string]str
 	if assert.Len(t, calls, 1, "the EMR should have been called once") {
 		assert.Equal(t, want, calls[0].Fields, "the EMR should get exactly the CONTRACT §4 fields")
 	}
+}
+
+// svcAssertMediaFields is svcAssertFields for a call that carries a file:
+// field holds frontdesk's own link to the bytes the patient sent as
+// twilioURL (an EMR cannot fetch Twilio's media without its credentials).
+func svcAssertMediaFields(t *testing.T, h *harness, calls []restapitest.Call, want map[string]string, field, twilioURL string) {
+	t.Helper()
+	if !assert.Len(t, calls, 1, "the EMR should have been called once") {
+		return
+	}
+	got := maps.Clone(calls[0].Fields)
+	link := got[field]
+	delete(got, field)
+	assert.Equal(t, want, got, "the EMR should get exactly the CONTRACT §4 fields")
+	h.assertMediaLink(t, link, twilioURL)
 }
 
 // svcAssertList checks that a reply lists names numbered 1..n in order,

@@ -104,7 +104,7 @@ func TestProfilePhotoRESTAPI(t *testing.T) {
 	svcSay(h, p, "here you go", "that an image is needed", "We need an image here", "send the new profile photo")
 	assert.Empty(t, h.emr.CallsTo("profile_pic"), "nothing reaches the EMR before an image")
 	svcSend(h, withMedia(h.form(p, ""), [2]string{svcPNG, "image/png"}), "that the photo is updated", "profile photo is updated")
-	svcAssertFields(t, h.emr.CallsTo("profile_pic"), map[string]string{"pid": restapitest.KnownPatientID, "image_url": svcPNG})
+	svcAssertMediaFields(t, h, h.emr.CallsTo("profile_pic"), map[string]string{"pid": restapitest.KnownPatientID}, "image_url", svcPNG)
 }
 
 func TestUploadDocumentsDemo(t *testing.T) {
@@ -129,7 +129,13 @@ func TestUploadDocumentsDemo(t *testing.T) {
 		{URL: svcPDF, ContentType: "application/pdf", Caption: "x-ray and report"},
 		{URL: svcJPEG, ContentType: "image/jpeg"},
 	}
-	assert.Equal(t, want, d.Documents("DEMO-0001"), "the EMR should hold every accepted file with its caption, and no WEBP")
+	got := d.Documents("DEMO-0001")
+	require.Len(t, got, len(want), "the EMR should hold every accepted file, and no WEBP")
+	for i := range want {
+		h.assertMediaLink(t, got[i].URL, want[i].URL)
+		got[i].URL = want[i].URL
+	}
+	assert.Equal(t, want, got, "the EMR should hold every accepted file with its type and caption")
 	svcSay(h, p, "menu", "the main menu", "Main menu")
 }
 
@@ -139,9 +145,9 @@ func TestUploadDocumentRESTAPI(t *testing.T) {
 	svcAtMenu(h, p, abc)
 	svcSay(h, p, "6", "the document question", "send the document")
 	svcSend(h, withMedia(h.form(p, "discharge summary"), [2]string{svcPDF, "application/pdf"}), "that the document is saved", "document is saved")
-	svcAssertFields(t, h.emr.CallsTo("upload_document"), map[string]string{
-		"pid": restapitest.KnownPatientID, "url": svcPDF, "content_type": "application/pdf", "caption": "discharge summary",
-	})
+	svcAssertMediaFields(t, h, h.emr.CallsTo("upload_document"), map[string]string{
+		"pid": restapitest.KnownPatientID, "content_type": "application/pdf", "caption": "discharge summary",
+	}, "url", svcPDF)
 }
 
 func TestUpdateAddressRESTAPI(t *testing.T) {

@@ -151,7 +151,7 @@ func TestFHIRRegistration(t *testing.T) {
 	assert.Equal(t, "female", pat["gender"])
 	photo, _ := pat["photo"].([]any)
 	require.Len(t, photo, 1, "the photo sent at registration")
-	assert.Equal(t, fhirJPEG, photo[0].(map[string]any)["url"])
+	h.assertMediaLink(t, fmt.Sprint(photo[0].(map[string]any)["url"]), fhirJPEG)
 
 	fhirSay(h, p, "exit", "the goodbye", "take care")
 	fhirSay(h, p, "hi fhir", "a welcome back by name", "Welcome back, *Neha Joshi*")
@@ -237,14 +237,19 @@ func TestFHIRErrands(t *testing.T) {
 
 	fhirSay(h, p, "5", "the photo question", "new profile photo")
 	fhirSend(h, withMedia(h.form(p, ""), [2]string{fhirJPEG, "image/jpeg"}), "the photo saved", "profile photo is updated")
-	assert.Contains(t, fmt.Sprint(srv.Read("Patient", fhirtest.AshaID)["photo"]), fhirJPEG)
+	photos, _ := srv.Read("Patient", fhirtest.AshaID)["photo"].([]any)
+	require.Len(t, photos, 1, "the new profile photo")
+	h.assertMediaLink(t, fmt.Sprint(photos[0].(map[string]any)["url"]), fhirJPEG)
 
 	fhirSay(h, p, "menu", "the menu", "Main menu")
 	fhirSay(h, p, "6", "the document question", "send the document")
 	fhirSend(h, withMedia(h.form(p, "blood test report"), [2]string{fhirPDF, "application/pdf"}), "the document saved", "document is saved")
 	docs := srv.Search("DocumentReference", map[string][]string{"patient": {"Patient/" + fhirtest.AshaID}, "description": {"blood test report"}})
 	require.Len(t, docs, 1)
-	assert.Contains(t, fmt.Sprint(docs[0]["content"]), fhirPDF)
+	content, _ := docs[0]["content"].([]any)
+	require.NotEmpty(t, content)
+	att, _ := content[0].(map[string]any)["attachment"].(map[string]any)
+	h.assertMediaLink(t, fmt.Sprint(att["url"]), fhirPDF)
 
 	fhirSay(h, p, "menu", "the menu", "Main menu")
 	fhirSay(h, p, "7", "the address question", "full address")

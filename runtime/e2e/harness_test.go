@@ -66,6 +66,7 @@ type harness struct {
 	base    string
 	twilio  *twiliotest.Server
 	emr     *restapitest.Server
+	media   *twilioMedia // Twilio's media hosts (media_test.go)
 	clock   *clock
 	dataDir string
 	opts    []runtime.Option
@@ -176,7 +177,12 @@ func (h *harness) bootWithEnv(configPath string, extra map[string]string) {
 	}
 	h.cfg = cfg
 	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	app, err := runtime.New(cfg, log, h.opts...)
+	if h.media == nil {
+		h.media = newTwilioMedia()
+	}
+	// Twilio's media hosts are answered in process; a test's own
+	// options come after and win.
+	app, err := runtime.New(cfg, log, append([]runtime.Option{runtime.WithMediaTransport(h.media)}, h.opts...)...)
 	if err != nil {
 		h.t.Fatal(err)
 	}

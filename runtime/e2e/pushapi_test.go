@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/frontdesk-health/frontdesk/runtime"
 	"io"
 	"net/http"
 	"net/url"
@@ -19,7 +20,7 @@ import (
 )
 
 func TestPushNotify(t *testing.T) {
-	h := start(t)
+	h := startPush(t)
 	fields := map[string]string{"message": "Your lab report is ready.", "calltoaction": "Send *hi abc* and choose 4 to see it."}
 	want := "Your lab report is ready.\n\nSend *hi abc* and choose 4 to see it."
 	cases := []struct{ route, kind, national string }{
@@ -54,7 +55,7 @@ func TestPushNotify(t *testing.T) {
 }
 
 func TestPushMobileForms(t *testing.T) {
-	h := start(t)
+	h := startPush(t)
 	forms := []string{"9811200011", "+919811200011", "919811200011", "09811200011", "98112 00011"}
 	for i, m := range forms {
 		a := svcNotify(h, "/api/notifyuserwa", "json", map[string]string{"mobile": m, "message": fmt.Sprintf("form %d", i)})
@@ -67,7 +68,7 @@ func TestPushMobileForms(t *testing.T) {
 }
 
 func TestPushLongBodySplit(t *testing.T) {
-	h := start(t)
+	h := startPush(t)
 	var lines []string
 	for i := range 45 {
 		lines = append(lines, fmt.Sprintf("%02d. Tablet %s once daily after food for five days, then review.", i+1, strings.Repeat("x", 30)))
@@ -89,7 +90,7 @@ func TestPushLongBodySplit(t *testing.T) {
 }
 
 func TestPushRefused(t *testing.T) {
-	h := start(t)
+	h := startPush(t)
 	mobile := "9811200031"
 	ok := svcJSON(map[string]string{"mobile": mobile, "message": "hello"})
 	cases := []struct {
@@ -125,7 +126,7 @@ func TestPushRefused(t *testing.T) {
 // TestPushOversizedFormBody: a form body over the API's limit is refused
 // as too large, like a JSON one, rather than read as an empty form.
 func TestPushOversizedFormBody(t *testing.T) {
-	h := start(t)
+	h := startPush(t)
 	mobile := "9811200032"
 	body := url.Values{"mobile": {mobile}, "message": {strings.Repeat("a", 100<<10)}}.Encode()
 	for _, route := range []string{"/api/notifyuserwa", "/api/notifyuserwa.php"} {
@@ -138,7 +139,7 @@ func TestPushOversizedFormBody(t *testing.T) {
 }
 
 func TestPushOptedOut(t *testing.T) {
-	h := start(t)
+	h := startPush(t)
 	p := "+919811200041"
 	svcSay(h, p, "STOP abc", "the opt-out confirmation", "no longer receive")
 	a := svcNotify(h, "/api/notifyuserwa", "json", map[string]string{"mobile": "9811200041", "message": "promo while opted out"})
@@ -155,7 +156,7 @@ func TestPushOptedOut(t *testing.T) {
 }
 
 func TestConfirmVideoRefused(t *testing.T) {
-	h := start(t)
+	h := startPush(t)
 	full := map[string]string{
 		"appt_id": "7001", "mobile": "9811200051", "doctor": "Dr. Rohan Mehta",
 		"appdatetime": "24 Nov 2026 05:00 PM", "link": "https://meet.example.test/abc-7001",
@@ -190,7 +191,7 @@ func TestConfirmVideoRefused(t *testing.T) {
 // TestPushOrderWithConversation: pushes and conversation replies to one
 // patient go out in the order they were accepted.
 func TestPushOrderWithConversation(t *testing.T) {
-	h := start(t)
+	h := startPush(t)
 	p := restapitest.KnownMobile
 	svcAtMenu(h, p, abc)
 	before := len(h.replies(p))
@@ -294,4 +295,12 @@ func svcAssertOnlySentinel(h *harness, national string) {
 	require.Equal(h.t, http.StatusOK, a.code, a.raw)
 	svcWaitSent(h, "+91"+national, 1, "the sentinel push")
 	assert.Equal(h.t, []string{"sentinel"}, h.replies("+91"+national), "refused calls must send nothing")
+}
+
+// startPush runs a process for the push API's own checks, with WhatsApp's
+// 24-hour window off: these patients never wrote, and what happens to a
+// push outside the window (a template, or held) is outbound_test.go's.
+func startPush(t *testing.T) *harness {
+	t.Helper()
+	return start(t, runtime.WithWindow(0))
 }

@@ -100,8 +100,9 @@ func TestRegistrationOnRestAPIEMR(t *testing.T) {
 				return
 			}
 			require.Len(t, pics, 1, "the photo should be sent to the EMR once")
-			assert.Equal(t, map[string]string{"pid": "5001", "image_url": photoURL}, pics[0].Fields,
-				"profile_pic should carry the new patient id and the Twilio media URL")
+			assert.Equal(t, "5001", pics[0].Fields["pid"], "profile_pic should carry the new patient id")
+			assert.Len(t, pics[0].Fields, 2, "profile_pic carries pid and image_url only")
+			h.assertMediaLink(t, pics[0].Fields["image_url"], photoURL)
 		})
 	}
 }

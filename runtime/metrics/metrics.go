@@ -31,6 +31,17 @@ type Metrics struct {
 	SendDuration    prometheus.Histogram
 	SendRetries     prometheus.Counter
 	APIRequests     *prometheus.CounterVec // route, code
+	RemindersFired  *prometheus.CounterVec // kind, result
+	ReminderLag     prometheus.Histogram
+	RemindersDue    prometheus.Gauge
+
+	// Outbound delivery: rate limit, final errors, statuses, 24 h window.
+	SendErrors        *prometheus.CounterVec // code
+	SendThrottled     prometheus.Counter
+	MessageStatus     *prometheus.CounterVec // status, error_code
+	Undeliverable     *prometheus.CounterVec // reason
+	TemplateFallbacks prometheus.Counter
+	OutboxOldestAge   *prometheus.GaugeVec // sender
 }
 
 // New creates the collectors and registers them, with the Go and process
@@ -101,6 +112,34 @@ func New() *Metrics {
 		APIRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "frontdesk_api_requests_total", Help: "EMR-facing API requests, by route and HTTP status code.",
 		}, []string{"route", "code"}),
+		SendErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "frontdesk_send_errors_total", Help: "Outbound messages failed for good by the send error: Twilio's error code, http_<status> without one, timeout or transport.",
+		}, []string{"code"}),
+		SendThrottled: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "frontdesk_send_throttled_total", Help: "Sends Twilio refused with 429 / 20429 (too many requests); each is retried after Retry-After.",
+		}),
+		MessageStatus: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "frontdesk_message_status_total", Help: "Delivery status callbacks from Twilio, by status (unknown_message: no outbound message has that SID) and error code (none without one).",
+		}, []string{"status", "error_code"}),
+		Undeliverable: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "frontdesk_undeliverable_total", Help: "Outbound messages held as not deliverable, by reason (outside_window_no_template, template_variable_missing).",
+		}, []string{"reason"}),
+		TemplateFallbacks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "frontdesk_template_fallbacks_total", Help: "Messages sent as the hospital's template instead of their text: outside the 24 h window, or after Twilio's error 63016.",
+		}),
+		OutboxOldestAge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "frontdesk_outbox_oldest_age_seconds", Help: "Age of the oldest outbound message this process holds pending, by sender; 0 when none.",
+		}, []string{"sender"}),
+		RemindersFired: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "frontdesk_reminders_fired_total", Help: "Reminder firings, by kind and result (sent, deferred to the end of quiet hours, opted_out, expired: an appointment already begun, dropped: unreadable or its hospital gone, failed: the store refused and it is tried again, lease_lost: another process fired it).",
+		}, []string{"kind", "result"}),
+		ReminderLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "frontdesk_reminder_lag_seconds", Help: "Time from a reminder's due time to its firing (outbox entries committed), for firings that completed.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
+		}),
+		RemindersDue: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "frontdesk_reminders_due", Help: "Reminders due that this process has claimed and not yet fired; staying high means firing cannot keep up.",
+		}),
 	}
 	r.MustRegister(
 		collectors.NewGoCollector(),
@@ -108,6 +147,8 @@ func New() *Metrics {
 		m.WebhookRequests, m.WebhookDuration, m.MessagesIn, m.MessagesOut, m.EMRCalls,
 		m.EMRBreakerOpen, m.EMRInFlight, m.Conversations, m.Passivations, m.ActorRestarts,
 		m.CommitDuration, m.CommitFailures, m.StoreBatchSize, m.StoreUp, m.StoreOutages, m.OutboxPending, m.SendDuration, m.SendRetries, m.APIRequests,
+		m.SendErrors, m.SendThrottled, m.MessageStatus, m.Undeliverable, m.TemplateFallbacks, m.OutboxOldestAge,
+		m.RemindersFired, m.ReminderLag, m.RemindersDue,
 	)
 	return m
 }

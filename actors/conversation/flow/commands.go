@@ -71,8 +71,8 @@ func (t *turn) handle(in Inbound) {
 		}
 	}
 	if word, arg, _ := strings.Cut(form, " "); word == "stop" || word == "start" {
-		if arg == "" || len(strings.Fields(arg)) == 1 {
-			t.consent(word == "stop", arg)
+		if kind, code, ok := consentArgs(arg); ok {
+			t.consent(word == "stop", kind, code)
 			return
 		}
 	}
@@ -142,8 +142,9 @@ func (t *turn) activate(h *Hospital) {
 	t.goTo(stepIdentify)
 }
 
-// consent records `stop` or `start` for the named or current hospital.
-func (t *turn) consent(stop bool, code string) {
+// consent records `stop` or `start` for the named or current hospital,
+// for every message or one kind of reminder.
+func (t *turn) consent(stop bool, kind, code string) {
 	h := t.h
 	if code != "" {
 		h, _ = t.env.hospitalFor(code)
@@ -156,10 +157,15 @@ func (t *turn) consent(stop bool, code string) {
 	}
 	prev := t.h
 	t.h = h
-	t.fx.Consent = append(t.fx.Consent, Consent{Hospital: h.Config.Code, OptedOut: stop})
-	if stop {
+	t.fx.Consent = append(t.fx.Consent, Consent{Hospital: h.Config.Code, Kind: kind, OptedOut: stop})
+	switch {
+	case kind != "" && stop:
+		t.say("stopped_kind", "hospital", h.Config.Name, "kind", kind, "kind_name", t.text(reminderKinds[kind]))
+	case kind != "":
+		t.say("started_kind", "hospital", h.Config.Name, "kind", kind, "kind_name", t.text(reminderKinds[kind]))
+	case stop:
 		t.say("stopped", "hospital", h.Config.Name)
-	} else {
+	default:
 		t.say("started", "hospital", h.Config.Name)
 	}
 	t.h = prev

@@ -196,6 +196,8 @@ func (t *turn) emrFailed(err error) {
 		}
 	case emr.OutcomeUnknown:
 		t.say("emr_outcome_unknown", "helpline", t.helpline())
+	case emr.BadMedia:
+		t.mediaRefused(err)
 	default:
 		t.say("emr_unavailable", "helpline", t.helpline())
 	}

@@ -59,8 +59,10 @@ type Effects struct {
 	Consent []Consent
 }
 
-// Consent is a `stop` or `start` for one hospital.
+// Consent is a `stop` or `start` for one hospital: for every message, or
+// for one kind of reminder (Kind, e.g. "medicine").
 type Consent struct {
 	Hospital string
+	Kind     string
 	OptedOut bool
 }

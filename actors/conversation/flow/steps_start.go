@@ -221,9 +221,15 @@ func regPhotoSaved(t *turn, _ emr.Result) bool {
 	return false
 }
 
-// regPhotoFailed keeps the registration: only the photo is missing.
-func regPhotoFailed(t *turn, _ error) {
+// regPhotoFailed keeps the registration: only the photo is missing. A
+// photo that could not be used is asked for again, as from the menu.
+func regPhotoFailed(t *turn, err error) {
 	t.s.Answers = Answers{}
+	if emr.KindOf(err) == emr.BadMedia {
+		t.mediaRefused(err)
+		t.show(stepPhotoAsk)
+		return
+	}
 	t.say("photo_later", "helpline", t.helpline())
 	t.show(stepMenu)
 }

@@ -32,10 +32,29 @@ func (s *Server) FailNext(n int, f Fault) {
 	}
 }
 
-// nextFault pops the next queued fault, if any.
-func (s *Server) nextFault() (Fault, bool) {
+// FailTo makes the next n authenticated requests to the Messages endpoint
+// whose To equals to fail with f, in addition to faults already queued
+// for to. Faults for a recipient come before the ones FailNext queued, so
+// a test with many patients in flight knows which message each one hits.
+func (s *Server) FailTo(to string, n int, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.faultsTo == nil {
+		s.faultsTo = map[string][]Fault{}
+	}
+	for range n {
+		s.faultsTo[to] = append(s.faultsTo[to], f)
+	}
+}
+
+// nextFault pops the next queued fault for a request to to, if any.
+func (s *Server) nextFault(to string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if q := s.faultsTo[to]; len(q) > 0 {
+		s.faultsTo[to] = q[1:]
+		return q[0], true
+	}
 	if len(s.faults) == 0 {
 		return Fault{}, false
 	}

@@ -41,17 +41,26 @@ func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := sentFromForm(r)
-	if f, ok := s.nextFault(); ok {
+	req := Request{Time: time.Now(), To: m.To, ContentSID: m.ContentSID}
+	if f, ok := s.nextFault(m.To); ok {
+		req.Fault = true
+		s.logRequest(req)
 		s.fail(w, r, f, m.To)
 		return
 	}
 	if e, bad := check(m); bad {
+		s.logRequest(req)
 		writeError(w, e)
 		return
 	}
 	m.SID = newSID()
 	m.Time = time.Now()
+	req.SID = m.SID
+	s.logRequest(req)
 	s.record(m)
+	if hook := s.acceptHook(); hook != nil {
+		hook(m)
+	}
 	writeJSON(w, http.StatusCreated, newResource(s.accountSID, m))
 }
 

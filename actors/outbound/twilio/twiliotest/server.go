@@ -26,7 +26,10 @@ type Server struct {
 	mu       sync.Mutex
 	sent     []Sent
 	faults   []Fault
+	faultsTo map[string][]Fault // FailTo, by recipient
 	requests int
+	log      []Request     // every create-message request (requests.go)
+	onAccept func(Sent)    // SetOnAccept
 	changed  chan struct{} // closed and replaced whenever a message is recorded
 }
 
@@ -86,5 +89,7 @@ func (s *Server) Reset() {
 	defer s.mu.Unlock()
 	s.sent = nil
 	s.faults = nil
+	s.faultsTo = nil
 	s.requests = 0
+	s.log = nil
 }

@@ -1,0 +1,124 @@
+package reminder
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/runtime/config"
+)
+
+// The results of one firing (frontdesk_reminders_fired_total's result).
+const (
+	ResultSent      = "sent"       // message enqueued
+	ResultDeferred  = "deferred"   // moved to the end of the hospital's quiet hours
+	ResultOptedOut  = "opted_out"  // the patient sent stop (for everything or this kind)
+	ResultExpired   = "expired"    // an appointment reminder whose appointment has begun
+	ResultDropped   = "dropped"    // unreadable payload or unknown hospital: retired unsent
+	ResultFailed    = "failed"     // the store failed; the lease runs out and it is tried again
+	ResultLeaseLost = "lease_lost" // another holder claimed, or it was replaced or cancelled
+)
+
+// firer fires claimed reminders, one call per reminder, off the actor's
+// mailbox (it runs in the batch's goroutines and holds no actor state).
+type firer struct {
+	o   *ActorOptions
+	log *slog.Logger
+}
+
+// plan is what a firing does, decided before it is written.
+type plan struct {
+	result  string
+	next    time.Time
+	sender  string
+	entries []persistence.OutboxEntry
+}
+
+// fire decides and writes one firing, then notifies the sender's outbound
+// actor of what it enqueued. It returns the result for metrics and tests.
+func (f *firer) fire(r persistence.Reminder) string {
+	ctx, cancel := context.WithTimeout(context.Background(), f.o.Timeout)
+	defer cancel()
+	now := f.o.Now()
+	p, err := f.decide(ctx, r, now)
+	if err != nil {
+		f.log.Warn("decide reminder firing; it is tried again when its lease runs out", "hospital", r.Hospital, "reminder", r.ID, "err", err)
+		return f.count(r, ResultFailed)
+	}
+	err = f.o.Store.FireReminder(ctx, persistence.Firing{
+		Hospital: r.Hospital, ID: r.ID, Holder: f.o.Holder, Outbox: p.entries, Next: p.next, At: now,
+	})
+	switch {
+	case errors.Is(err, persistence.ErrConflict), errors.Is(err, persistence.ErrNotFound):
+		return f.count(r, ResultLeaseLost)
+	case err != nil:
+		f.log.Warn("fire reminder; it is tried again when its lease runs out", "hospital", r.Hospital, "reminder", r.ID, "err", err)
+		return f.count(r, ResultFailed)
+	}
+	if len(p.entries) > 0 && f.o.Notify != nil {
+		f.o.Notify(p.sender, p.entries)
+	}
+	f.o.Metrics.ReminderLag.Observe(f.o.Now().Sub(r.Due).Seconds())
+	return f.count(r, p.result)
+}
+
+// decide works out one firing at now: retire it unsent when it cannot or
+// must not go out, defer it out of quiet hours, skip an opted-out patient,
+// or build its message; and where the reminder goes next (the spec's
+// first time after both its due time and now, so times missed while no
+// process ran are not sent late in a burst).
+func (f *firer) decide(ctx context.Context, r persistence.Reminder, now time.Time) (plan, error) {
+	h := f.o.Hospitals[r.Hospital]
+	if h == nil {
+		f.log.Error("reminder of a hospital no longer configured: retired unsent", "hospital", r.Hospital, "reminder", r.ID)
+		return plan{result: ResultDropped}, nil
+	}
+	spec, err := openSpec(f.o.Sealer, r)
+	if err != nil {
+		f.log.Error("unreadable reminder: retired unsent", "hospital", r.Hospital, "reminder", r.ID, "err", err)
+		return plan{result: ResultDropped}, nil
+	}
+	if a := spec.Appointment; a != nil && !now.Before(a.Start) {
+		return plan{result: ResultExpired}, nil
+	}
+	if until, quiet := h.QuietHours.Until(now, h.Location); quiet {
+		return plan{result: ResultDeferred, next: until}, nil
+	}
+	next, _ := after(occurrences(spec, h.Location), laterOf(r.Due, now))
+	out, err := f.o.Store.OptedOutOf(ctx, h.Code, r.Subject, r.Kind)
+	if err != nil {
+		return plan{}, err
+	}
+	if out {
+		return plan{result: ResultOptedOut, next: next}, nil
+	}
+	entries, err := f.entries(h, spec, now)
+	if err != nil {
+		return plan{}, err
+	}
+	return plan{result: ResultSent, next: next, sender: h.Sender, entries: entries}, nil
+}
+
+// entries are the outbox entries of one reminder message.
+func (f *firer) entries(h *config.Hospital, spec Spec, now time.Time) ([]persistence.OutboxEntry, error) {
+	v := facts(h, spec)
+	return f.o.Codec.Entries(now, h.Sender, message(h, spec, v, text(f.o.Catalog, h, spec.Kind, v)))
+}
+
+// count records a firing's result.
+func (f *firer) count(r persistence.Reminder, result string) string {
+	f.o.Metrics.RemindersFired.WithLabelValues(r.Kind, result).Inc()
+	if f.o.Fired != nil {
+		f.o.Fired(r, result, f.o.Now())
+	}
+	return result
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
