@@ -137,3 +137,35 @@ func TestDashboardShape(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardShowsEveryMetric: every frontdesk_ metric the binary
+// declares is graphed somewhere, so an SRE who opens the dashboard sees
+// all the product reports (a histogram counts as graphed through any of
+// its _bucket, _sum or _count series).
+func TestDashboardShowsEveryMetric(t *testing.T) {
+	graphed := map[string]bool{}
+	for _, q := range dashboardQueries(t) {
+		refs, err := scanPromQL(q.expr)
+		require.NoError(t, err, "%s: %s", q.where, q.expr)
+		for _, sel := range refs.selectors {
+			graphed[histogramBase(sel.metric)] = true
+		}
+	}
+	for name := range parseExposition(t, declaredScrape(t)) {
+		if !strings.HasPrefix(name, "frontdesk_") {
+			continue
+		}
+		assert.True(t, graphed[histogramBase(name)], "no dashboard panel graphs %s", name)
+	}
+}
+
+// histogramBase is a series name without a histogram's _bucket, _sum or
+// _count suffix.
+func histogramBase(name string) string {
+	for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+		if base, ok := strings.CutSuffix(name, suffix); ok {
+			return base
+		}
+	}
+	return name
+}
