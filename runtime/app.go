@@ -105,6 +105,7 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 // REDIS_URL is set, else the embedded file in the data directory.
 func openStore(cfg config.Config, now func() time.Time, log *slog.Logger, m *metrics.Metrics) (persistence.Store, error) {
 	if url := cfg.RedisURL.Value(); url != "" {
+		redisstore.RouteClientLogs(log)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		st, err := redisstore.Open(ctx, redisstore.Options{URL: url, Prefix: cfg.RedisPrefix, Now: now, Logger: log,
