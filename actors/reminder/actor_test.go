@@ -60,13 +60,7 @@ func (p *proc) wake(due time.Time) { p.system.Root.Send(p.pid, &Wake{Due: due}) 
 // eventually polls cond until it holds or the deadline passes.
 func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, within)
-		}
-		time.Sleep(5 * time.Millisecond) // polling with a deadline
-	}
+	require.Eventuallyf(t, cond, within, 5*time.Millisecond, "%s: not within %v", what, within)
 }
 
 func TestActorFollowsTheProcessClock(t *testing.T) {

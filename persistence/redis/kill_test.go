@@ -163,11 +163,5 @@ func requireSnapshot(t *testing.T, s *Store, key string, version uint64) {
 // waitFor polls cond until it holds, failing the test after within.
 func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, within)
-		}
-		time.Sleep(10 * time.Millisecond) // polling with a deadline
-	}
+	require.Eventuallyf(t, cond, within, 10*time.Millisecond, "%s: not within %v", what, within)
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,16 +118,10 @@ func (pr *process) push(t *testing.T, national, message string) {
 // waitFor waits until a request Prism saw satisfies ok.
 func (pr *process) waitFor(t *testing.T, what string, ok func(prismtest.Exchange) bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		for _, ex := range pr.p.Exchanges() {
-			if ok(ex) {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond) // polling Prism's record with a deadline
+	seen := func() bool { return slices.ContainsFunc(pr.p.Exchanges(), ok) }
+	if !assert.Eventually(t, seen, 15*time.Second, 20*time.Millisecond, "waiting for %s at Prism", what) {
+		t.Fatalf("no %s reached Prism; it saw %d request(s): %v", what, len(pr.p.Exchanges()), pr.p.Violations())
 	}
-	t.Fatalf("no %s reached Prism; it saw %d request(s): %v", what, len(pr.p.Exchanges()), pr.p.Violations())
 }
 
 // TestOutboundPathKeepsTwilioContract runs the product with
