@@ -1,21 +1,18 @@
 package fhirtest
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	goruntime "runtime"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/frontdesk-health/frontdesk/runtime/nodetest"
 )
 
 // startTimeout bounds npm ci plus the server's start-up (it indexes the
@@ -60,47 +57,21 @@ func launch() (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	if err := ensureModules(ctx, folder); err != nil {
+	if err := nodetest.Modules(ctx, folder); err != nil {
 		return "", err
 	}
-	cmd := exec.Command("node", "server.mjs", "--port", "0", "--exit-with-stdin")
-	cmd.Dir = folder
-	var stderr tail
-	cmd.Stderr = &stderr
-	stdin, err := cmd.StdinPipe()
+	url, stdin, err := nodetest.Start(ctx, nodetest.Server{
+		Dir: folder, Args: []string{"server.mjs", "--port", "0", "--exit-with-stdin"}, Log: &nodetest.Tail{},
+		Listening: func(line string) (string, bool) { return strings.CutPrefix(line, "listening ") },
+	})
 	if err != nil {
-		return "", fmt.Errorf("node stdin: %w", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", fmt.Errorf("node stdout: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("start node server.mjs: %w", err)
+		return "", err
 	}
 	node.stdin = stdin
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if url, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
-				lines <- url
-			}
-		}
-	}()
-	select {
-	case url := <-lines:
-		if err := waitReady(ctx, url); err != nil {
-			return "", err
-		}
-		return url, nil
-	case err := <-exited:
-		return "", fmt.Errorf("node server.mjs exited before listening (%v): %s", err, stderr.String())
-	case <-ctx.Done():
-		return "", fmt.Errorf("node server.mjs did not listen within %s: %s", startTimeout, stderr.String())
+	if err := waitReady(ctx, url); err != nil {
+		return "", err
 	}
+	return url, nil
 }
 
 // waitReady polls the capability statement until the server answers.
@@ -120,81 +91,4 @@ func waitReady(ctx context.Context, base string) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-}
-
-// ensureModules runs `npm ci` when node_modules is missing or does not
-// hold what package-lock.json pins. Test binaries of several packages may
-// start at once, so the check and the install run under a file lock.
-func ensureModules(ctx context.Context, folder string) error {
-	unlock, err := lockFolder(folder)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if fresh, err := modulesFresh(folder); err != nil || fresh {
-		return err
-	}
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
-	cmd.Dir = folder
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("npm ci in %s: %w\n%s", folder, err, out)
-	}
-	return nil
-}
-
-// modulesFresh reports whether every package the lock file pins is
-// installed at its pinned version.
-func modulesFresh(folder string) (bool, error) {
-	raw, err := os.ReadFile(filepath.Join(folder, "package-lock.json"))
-	if err != nil {
-		return false, fmt.Errorf("read package-lock.json: %w", err)
-	}
-	var lock struct {
-		Packages map[string]struct {
-			Version string `json:"version"`
-		} `json:"packages"`
-	}
-	if err := json.Unmarshal(raw, &lock); err != nil {
-		return false, fmt.Errorf("parse package-lock.json: %w", err)
-	}
-	for path, p := range lock.Packages {
-		if path == "" {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(folder, path, "package.json"))
-		if err != nil {
-			return false, nil
-		}
-		var installed struct {
-			Version string `json:"version"`
-		}
-		if json.Unmarshal(b, &installed) != nil || installed.Version != p.Version {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
-// tail keeps the last few kilobytes of the server's standard error, for
-// the message when it fails to start.
-type tail struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf.Write(p)
-	if over := t.buf.Len() - 8<<10; over > 0 {
-		t.buf.Next(over)
-	}
-	return len(p), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.buf.String()
 }

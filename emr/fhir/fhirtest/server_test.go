@@ -3,8 +3,6 @@ package fhirtest
 import (
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,27 +82,6 @@ func TestNodeMissing(t *testing.T) {
 	assert.False(t, fail, "skipped on a developer's machine")
 	_, fail = nodeMissing(true)
 	assert.True(t, fail, "failed under CI")
-}
-
-// TestModulesFresh: node_modules is stale when a pinned package is missing
-// or at another version.
-func TestModulesFresh(t *testing.T) {
-	dir := t.TempDir()
-	write := func(path, body string) {
-		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644))
-	}
-	write("package-lock.json", `{"packages":{"":{"version":"1.0.0"},"node_modules/a":{"version":"1.2.3"},"node_modules/@s/b":{"version":"2.0.0"}}}`)
-	fresh, err := modulesFresh(dir)
-	require.NoError(t, err)
-	assert.False(t, fresh, "nothing installed")
-	write("node_modules/a/package.json", `{"version":"1.2.3"}`)
-	write("node_modules/@s/b/package.json", `{"version":"1.9.0"}`)
-	fresh, _ = modulesFresh(dir)
-	assert.False(t, fresh, "b at another version")
-	write("node_modules/@s/b/package.json", `{"version":"2.0.0"}`)
-	fresh, _ = modulesFresh(dir)
-	assert.True(t, fresh)
 }
 
 // TestSeedDates: placeholders become dates of the seed's zone, and slots

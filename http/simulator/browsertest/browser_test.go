@@ -26,6 +26,7 @@ import (
 
 	"github.com/frontdesk-health/frontdesk/runtime"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
+	"github.com/frontdesk-health/frontdesk/runtime/nodetest"
 )
 
 // demoPatient is the demo EMR's registered patient the script books for.
@@ -48,7 +49,9 @@ func TestBookInTheBrowser(t *testing.T) {
 	tools := findTools(t)
 	dir, err := os.Getwd()
 	require.NoError(t, err)
-	ensureNodeModules(t, tools, dir)
+	install, stop := context.WithTimeout(t.Context(), 5*time.Minute)
+	require.NoError(t, nodetest.Modules(install, dir), "install the pinned playwright-core")
+	stop()
 
 	base, logs := startDemo(t)
 	work := t.TempDir()
@@ -133,35 +136,6 @@ func findTools(t *testing.T) tools {
 		t.Skip(msg)
 	}
 	return tl
-}
-
-// ensureNodeModules installs the pinned playwright-core with npm ci when
-// node_modules is missing or holds another version than the lock file.
-func ensureNodeModules(t *testing.T, tl tools, dir string) {
-	t.Helper()
-	var lock struct {
-		Packages map[string]struct {
-			Version string `json:"version"`
-		} `json:"packages"`
-	}
-	readJSON(t, filepath.Join(dir, "package-lock.json"), &lock)
-	want := lock.Packages["node_modules/playwright-core"].Version
-	require.NotEmpty(t, want, "package-lock.json must pin playwright-core")
-	var installed struct {
-		Version string `json:"version"`
-	}
-	if data, err := os.ReadFile(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err == nil {
-		_ = json.Unmarshal(data, &installed)
-	}
-	if installed.Version == want {
-		return
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, tl.npm, "ci", "--no-audit", "--no-fund")
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "npm ci in %s:\n%s", dir, out)
 }
 
 // startDemo runs the demo process (no configuration but a data directory
@@ -308,13 +282,6 @@ func lastJSON(t *testing.T, stdout string) summary {
 	var s summary
 	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &s), "book.mjs output:\n%s", stdout)
 	return s
-}
-
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal(data, v), path)
 }
 
 // lockedBuffer collects the process log from many goroutines.

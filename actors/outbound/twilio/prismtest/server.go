@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/frontdesk-health/frontdesk/runtime/nodetest"
 )
 
 // Server is one test's view of Prism: a recording proxy in front of the
@@ -22,7 +24,7 @@ type Server struct {
 	// TWILIO_API_BASE_URL.
 	URL string
 
-	log       *lineLog
+	log       *nodetest.Tail
 	mu        sync.Mutex
 	exchanges []Exchange
 }
@@ -123,7 +125,7 @@ func (s *Server) Check(t testing.TB) {
 	}
 	if v := s.Violations(); len(v) > 0 {
 		t.Errorf("Twilio's OpenAPI description refuses %d request(s):\n%s\nPrism's log:\n%s",
-			len(v), strings.Join(v, "\n"), s.log.tail())
+			len(v), strings.Join(v, "\n"), s.log.String())
 	}
 }
 

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package prismtest
+package nodetest
 
 // lockFolder does not lock where flock is missing: run `npm ci` in this
 // folder before running several test packages at once there.

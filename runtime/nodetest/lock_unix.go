@@ -1,6 +1,6 @@
 //go:build unix
 
-package fhirtest
+package nodetest
 
 import (
 	"crypto/sha256"
@@ -15,7 +15,7 @@ import (
 // into folder; the lock file lives in the temp directory, not the tree.
 func lockFolder(folder string) (func(), error) {
 	sum := sha256.Sum256([]byte(folder))
-	name := filepath.Join(os.TempDir(), "frontdesk-fhirtest-"+hex.EncodeToString(sum[:8])+".lock")
+	name := filepath.Join(os.TempDir(), "frontdesk-npm-"+hex.EncodeToString(sum[:8])+".lock")
 	f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open npm lock: %w", err)
