@@ -48,6 +48,7 @@ type App struct {
 	statuses  *outbound.Statuses // transport.go: Twilio's status callbacks
 	media     *mediaParts        // media.go: files patients send
 	reminders *reminderLoop      // reminders.go
+	callbacks *callbackPoster    // callbacks.go: answers to reminders, to the EMR
 	scheduler reminder.Scheduler // reminders.go: what /v1 schedules with
 	sends     sync.WaitGroup     // outbound sends in flight
 	commits   sync.WaitGroup     // conversation commits in flight
@@ -157,6 +158,9 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 	if err != nil {
 		return err
 	}
+	if err := a.startCallbacks(s, sealer); err != nil {
+		return err
+	}
 	hospitals := make(map[string]*flow.Hospital, len(a.cfg.Hospitals))
 	for i := range a.cfg.Hospitals {
 		h := &a.cfg.Hospitals[i]
@@ -165,6 +169,7 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 	deps := &conversation.Deps{
 		Engine: flow.New(cat), Catalog: cat, Hospitals: hospitals,
 		Store: a.store, Sealer: sealer, Hasher: a.hasher, Codec: a.codec,
+		Callbacks: a.callbacks.codec, CallbackPID: a.callbacks.pid,
 		HospitalPID:    func(code string) *actor.PID { return a.hospitals[code] },
 		OutboundPID:    a.outbound.pid,
 		Now:            a.now,

@@ -35,7 +35,13 @@ type settings struct {
 	// probeInterval and probeTimeout tune the store health pings (see
 	// WithStoreProbe); zero takes the defaults.
 	probeInterval, probeTimeout time.Duration
+	// callbackRetry: see WithCallbackRetry.
+	callbackRetry time.Duration
 }
+
+// WithCallbackRetry sets the first wait before a failed callback to the
+// EMR is posted again (default 2 s, doubling); tests make it short.
+func WithCallbackRetry(d time.Duration) Option { return func(s *settings) { s.callbackRetry = d } }
 
 // WithClock makes the process read time from now.
 func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }

@@ -9,7 +9,8 @@ import (
 
 // Shutdown stops the process gracefully: readiness goes false, the HTTP
 // server stops accepting and lets webhooks in progress finish (each waits
-// for its commit), conversation actors stop, commits and sends in flight
+// for its commit), the reminder actor stops after the firings it began,
+// conversation actors stop, commits, callback posts and sends in flight
 // complete, then the store closes. ctx bounds the whole sequence.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.stopping.Store(true)
@@ -22,6 +23,11 @@ func (a *App) Shutdown(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("stop http server: %w", err))
 	}
 	a.statuses.Close() // status callbacks being retried give up
+	// Reminders stop first: their firings hand reminders to
+	// conversations and notify the outbound actors, which still run.
+	if err := a.stopReminders(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	for _, pid := range a.router.Shards() {
 		if err := a.system.Root.StopFuture(pid).Wait(); err != nil {
 			errs = append(errs, fmt.Errorf("stop conversations: %w", err))
@@ -30,8 +36,8 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if err := wait(ctx, &a.commits); err != nil {
 		errs = append(errs, fmt.Errorf("wait for commits: %w", err))
 	}
-	// Reminders stop before the outbound actors, which their firings notify.
-	if err := a.stopReminders(ctx); err != nil {
+	// No conversation can tell the callback actor of an answer any more.
+	if err := a.stopCallbacks(ctx); err != nil {
 		errs = append(errs, err)
 	}
 	// Outbound actors stop first so that no new send starts while the

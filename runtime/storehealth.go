@@ -186,6 +186,7 @@ func (a *App) storeBack(ctx context.Context, sealer opener) {
 	for _, pid := range a.outbound.all() {
 		a.system.Root.Send(pid, &outbound.Reload{})
 	}
+	a.reloadCallbacks()
 	a.wakeReminders() // rather than after its own back-off
 	a.startWaking(ctx, sealer)
 }

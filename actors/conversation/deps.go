@@ -1,7 +1,7 @@
 // Package conversation is the conversation actor: one per (sender, patient
 // number), spawned on the first message under a shard supervisor, holding
 // the conversation's state in memory. Each event (inbound message, EMR
-// answer, video confirmation) is decided by the flow engine, committed to
+// answer, video confirmation, reminder) is decided by the flow engine, committed to
 // the store together with its replies and MessageSid, and only then
 // acknowledged and acted upon. A panic restarts the actor from its last
 // committed state; idle actors passivate and come back on the next message.
@@ -15,6 +15,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/frontdesk-health/frontdesk/actors/callback"
 	"github.com/frontdesk-health/frontdesk/actors/conversation/catalog"
 	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
@@ -33,6 +34,12 @@ type Deps struct {
 	Sealer    persistence.Sealer
 	Hasher    *pii.Hasher
 	Codec     *outbound.Codec
+	// Callbacks encodes patients' answers to reminders for the callback
+	// actor, CallbackPID, which is told of them after each commit. A turn
+	// with answers fails to commit without Callbacks; CallbackPID is
+	// optional (the entries wait for the next start).
+	Callbacks   *callback.Codec
+	CallbackPID *actor.PID
 	// HospitalPID returns the hospital actor of a hospital code.
 	HospitalPID func(code string) *actor.PID
 	// OutboundPID returns the outbound actor of a sender.

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/frontdesk-health/frontdesk/actors/callback"
 	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/actors/hospital"
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
@@ -49,7 +51,7 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 	if isInbound {
 		next.Remember(in.Sid)
 	}
-	commit, entries, err := c.build(now, next, fx, in)
+	commit, entries, answers, err := c.build(now, next, fx, in)
 	if err != nil {
 		c.log.Error("prepare commit", "err", err)
 		c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)})
@@ -86,7 +88,7 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 			c.countIn("processed")
 		}
 		c.respond(ctx, p, &Ack{})
-		c.act(ctx, next, fx, entries)
+		c.act(ctx, next, fx, entries, answers)
 		c.pump(ctx)
 	})
 }
@@ -115,10 +117,14 @@ func (c *conv) commitFailed(ctx actor.Context, p *pending, began time.Time, err 
 }
 
 // act performs a committed turn's effects: hand the replies to the
-// outbound actor and the EMR call to the hospital actor.
-func (c *conv) act(ctx actor.Context, st flow.State, fx flow.Effects, entries []persistence.OutboxEntry) {
+// outbound actor, the answers to reminders to the callback actor and the
+// EMR call to the hospital actor.
+func (c *conv) act(ctx actor.Context, st flow.State, fx flow.Effects, entries, answers []persistence.OutboxEntry) {
 	if len(entries) > 0 {
 		ctx.Send(c.deps.OutboundPID(c.key.Sender), &outbound.Notify{Entries: entries})
+	}
+	if len(answers) > 0 && c.deps.CallbackPID != nil {
+		ctx.Send(c.deps.CallbackPID, &callback.Notify{Entries: answers})
 	}
 	if fx.Call != nil {
 		ctx.Send(c.deps.HospitalPID(st.Hospital), &hospital.Request{Call: *fx.Call, ReplyTo: ctx.Self()})
@@ -126,29 +132,33 @@ func (c *conv) act(ctx actor.Context, st flow.State, fx flow.Effects, entries []
 }
 
 // build makes the commit of one turn: sealed snapshot, outbox entries for
-// the replies, the MessageSid mark and consent changes.
-func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.Inbound) (persistence.Commit, []persistence.OutboxEntry, error) {
+// the replies and for the answers to reminders (returned apart, for their
+// two actors), the MessageSid mark and consent changes.
+func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.Inbound) (commit persistence.Commit, entries, answers []persistence.OutboxEntry, err error) {
 	raw, err := json.Marshal(next)
 	if err != nil {
-		return persistence.Commit{}, nil, fmt.Errorf("encode state: %w", err)
+		return commit, nil, nil, fmt.Errorf("encode state: %w", err)
 	}
 	sealed, err := c.deps.Sealer.Seal(raw)
 	if err != nil {
-		return persistence.Commit{}, nil, fmt.Errorf("seal state: %w", err)
+		return commit, nil, nil, fmt.Errorf("seal state: %w", err)
 	}
-	msgs := make([]outbound.Message, 0, len(fx.Replies))
-	for _, r := range fx.Replies {
-		msgs = append(msgs, outbound.Message{To: c.key.Phone, From: c.key.Sender, Body: r.Body, Media: r.Media, Hospital: next.Hospital})
+	if entries, err = c.deps.Codec.Entries(now, c.key.Sender, c.messages(next, fx)...); err != nil {
+		return commit, nil, nil, err
 	}
-	entries, err := c.deps.Codec.Entries(now, c.key.Sender, msgs...)
-	if err != nil {
-		return persistence.Commit{}, nil, err
+	if len(fx.Callbacks) > 0 {
+		if c.deps.Callbacks == nil {
+			return commit, nil, nil, errors.New("answers to reminders, but no callback codec")
+		}
+		if answers, err = c.deps.Callbacks.Entries(now, fx.Callbacks...); err != nil {
+			return commit, nil, nil, err
+		}
 	}
-	commit := persistence.Commit{
+	commit = persistence.Commit{
 		Key:           c.storeKey,
 		ExpectVersion: c.version,
 		Snapshot:      persistence.Snapshot{Key: c.storeKey, Version: c.version + 1, Data: sealed, UpdatedAt: now},
-		Outbox:        entries,
+		Outbox:        append(slices.Clip(entries), answers...),
 	}
 	if in != nil && in.Sid != "" {
 		commit.MessageSids = []string{in.Sid}
@@ -163,7 +173,7 @@ func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.I
 		// Waiting for the EMR: a restart must wake this conversation so
 		// the call is resumed without the patient writing again.
 		if commit.Wake, err = c.deps.Sealer.Seal([]byte(c.key.String())); err != nil {
-			return persistence.Commit{}, nil, fmt.Errorf("seal wake address: %w", err)
+			return persistence.Commit{}, nil, nil, fmt.Errorf("seal wake address: %w", err)
 		}
 	}
 	for _, ch := range fx.Consent {
@@ -171,7 +181,22 @@ func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.I
 			Hospital: ch.Hospital, Subject: c.deps.Hasher.Hash(c.key.Phone), Kind: ch.Kind, OptedOut: ch.OptedOut, At: now, Source: "patient",
 		})
 	}
-	return commit, entries, nil
+	return commit, entries, answers, nil
+}
+
+// messages are a turn's replies as outbound messages. A reminder's own
+// message starts from the hospital's side: WhatsApp's 24-hour window
+// applies to it, and outside it the hospital's template goes instead.
+func (c *conv) messages(next flow.State, fx flow.Effects) []outbound.Message {
+	msgs := make([]outbound.Message, 0, len(fx.Replies))
+	for _, r := range fx.Replies {
+		m := outbound.Message{To: c.key.Phone, From: c.key.Sender, Body: r.Body, Media: r.Media, Hospital: next.Hospital}
+		if r.Reminder != "" {
+			m.Kind, m.ReminderKind, m.Variables = outbound.KindReminder, r.Reminder, r.Variables
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs
 }
 
 // apology is the turn committed for an event whose decision panicked: the

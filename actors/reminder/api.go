@@ -11,15 +11,17 @@ import (
 	"errors"
 	"time"
 
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 )
 
-// The kinds of reminder.
+// The kinds of reminder (the flow package writes their texts, so the
+// names are its own).
 const (
-	KindAppointment = "appointment"
-	KindMedicine    = "medicine"
-	KindFollowUp    = "follow_up"
-	KindFeedback    = "feedback"
+	KindAppointment = flow.KindAppointment
+	KindMedicine    = flow.KindMedicine
+	KindFollowUp    = flow.KindFollowUp
+	KindFeedback    = flow.KindFeedback
 )
 
 // Spec is what an EMR asks for: one reminder at a time, or a series (at
@@ -36,7 +38,10 @@ type Spec struct {
 	// 24-hour window): e.g. patient_name, doctor, when, medicine, dose.
 	Variables map[string]string `json:"variables,omitempty"`
 	// CallbackURL receives the patient's answer (appointment confirm or
-	// cancel, feedback), signed with the hospital's key.
+	// cancel, feedback), signed with the hospital's callback_secret; a
+	// hospital without one cannot take it. With it, appointment and
+	// feedback reminders are said by the patient's conversation, which
+	// reads the answer.
 	CallbackURL string `json:"callback_url,omitempty"`
 }
 

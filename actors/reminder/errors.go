@@ -25,6 +25,9 @@ const (
 	CodeNotFound        = "not_found"            // no such reminder at this hospital
 	CodeAlreadyFired    = "already_fired"        // the reminder has fired: nothing left to change
 	CodeCancelled       = "cancelled"            // the reminder was cancelled: nothing left to change
+	// CodeCallbackSecretMissing is a callback URL for a hospital without
+	// a callback_secret: its callbacks could not be signed (API: 422).
+	CodeCallbackSecretMissing = "callback_secret_missing"
 )
 
 // bad is a request error; messages name what is expected, never the

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"time"
 
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/persistence"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 )
@@ -34,6 +36,10 @@ type plan struct {
 	next    time.Time
 	sender  string
 	entries []persistence.OutboxEntry
+	// handoff is a reminder that expects an answer, for the conversation
+	// of phone on sender to say (instead of entries).
+	handoff *flow.ReminderDue
+	phone   string
 }
 
 // fire decides and writes one firing, then notifies the sender's outbound
@@ -46,6 +52,15 @@ func (f *firer) fire(r persistence.Reminder) string {
 	if err != nil {
 		f.log.Warn("decide reminder firing; it is tried again when its lease runs out", "hospital", r.Hospital, "reminder", r.ID, "err", err)
 		return f.count(r, ResultFailed)
+	}
+	if p.handoff != nil {
+		// The conversation commits the message with the step that reads
+		// the answer. If the firing is not recorded after that, the
+		// occurrence comes again and the conversation recognises it.
+		if err := f.o.Handoff(ctx, p.sender, p.phone, p.handoff); err != nil {
+			f.log.Warn("hand reminder to the conversation; it is tried again when its lease runs out", "hospital", r.Hospital, "reminder", r.ID, "err", err)
+			return f.count(r, ResultFailed)
+		}
 	}
 	err = f.o.Store.FireReminder(ctx, persistence.Firing{
 		Hospital: r.Hospital, ID: r.ID, Holder: f.o.Holder, Outbox: p.entries, Next: p.next, At: now,
@@ -94,6 +109,9 @@ func (f *firer) decide(ctx context.Context, r persistence.Reminder, now time.Tim
 	if out {
 		return plan{result: ResultOptedOut, next: next}, nil
 	}
+	if f.o.Handoff != nil && spec.CallbackURL != "" && flow.ExpectsAnswer(spec.Kind) {
+		return plan{result: ResultSent, next: next, sender: h.Sender, phone: spec.Phone, handoff: due(r, h, spec)}, nil
+	}
 	entries, err := f.entries(h, spec, now)
 	if err != nil {
 		return plan{}, err
@@ -105,6 +123,20 @@ func (f *firer) decide(ctx context.Context, r persistence.Reminder, now time.Tim
 func (f *firer) entries(h *config.Hospital, spec Spec, now time.Time) ([]persistence.OutboxEntry, error) {
 	v := facts(h, spec)
 	return f.o.Codec.Entries(now, h.Sender, message(h, spec, v, text(f.o.Catalog, h, spec.Kind, v)))
+}
+
+// due is the occurrence of r at its due time, as the conversation takes
+// it: its id names the reminder and the time, so a firing repeated after
+// a crash is recognised.
+func due(r persistence.Reminder, h *config.Hospital, s Spec) *flow.ReminderDue {
+	d := &flow.ReminderDue{
+		ID: r.ID + "@" + strconv.FormatInt(r.Due.UnixMilli(), 10), ReminderID: r.ID, Hospital: h.Code, Kind: s.Kind,
+		Variables: facts(h, s), CallbackURL: s.CallbackURL,
+	}
+	if a := s.Appointment; a != nil {
+		d.AppointmentID, d.AppointmentStart = a.ID, a.Start
+	}
+	return d
 }
 
 // count records a firing's result.

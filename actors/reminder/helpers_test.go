@@ -63,11 +63,12 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// hospitals: abc in Kolkata without quiet hours, hindi first; ny in New
-// York with quiet hours 21:00-08:00.
+// hospitals: abc in Kolkata without quiet hours, with a callback secret;
+// ny in New York with quiet hours 21:00-08:00 and no callback secret.
 func testHospitals() map[string]*config.Hospital {
 	return map[string]*config.Hospital{
-		"abc": {Code: "abc", Name: "ABC Hospital", Languages: []string{"en", "hi"}, Sender: testSender, CountryCode: "91", Location: kolkata},
+		"abc": {Code: "abc", Name: "ABC Hospital", Languages: []string{"en", "hi"}, Sender: testSender, CountryCode: "91", Location: kolkata,
+			CallbackSecret: "abc-callback-secret-0123456789"},
 		"ny": {Code: "ny", Name: "NY Clinic", Languages: []string{"en"}, Sender: "whatsapp:+12125550100", CountryCode: "1", Location: newYork,
 			QuietHours: &config.QuietHours{Start: "21:00", End: "08:00"}},
 	}

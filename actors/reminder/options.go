@@ -1,6 +1,7 @@
 package reminder
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/frontdesk-health/frontdesk/actors/conversation/catalog"
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
 	"github.com/frontdesk-health/frontdesk/persistence"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
@@ -30,6 +32,11 @@ type ActorOptions struct {
 	// Notify hands a firing's committed outbox entries to the sender's
 	// outbound actor.
 	Notify func(sender string, entries []persistence.OutboxEntry)
+	// Handoff hands a reminder that expects an answer (flow.ExpectsAnswer,
+	// with a callback URL) to the patient's conversation on sender and
+	// returns once the conversation has committed it. Optional: without
+	// it such reminders are sent like the others and no answer is read.
+	Handoff func(ctx context.Context, sender, phone string, due *flow.ReminderDue) error
 	// Holder names this run of the loop in leases (NewHolder).
 	Holder   string
 	Lease    time.Duration // how long a claim holds; default 30s

@@ -2,9 +2,9 @@ package reminder
 
 import (
 	"maps"
-	"strings"
 
 	"github.com/frontdesk-health/frontdesk/actors/conversation/catalog"
+	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 )
@@ -30,51 +30,12 @@ func facts(h *config.Hospital, s Spec) map[string]string {
 	return v
 }
 
-// text writes a reminder in the hospital's default language (a reminder
-// does not know the patient's conversation language): an optional
-// greeting, the kind's line, optional doctor, dose and note lines, and how
-// to stop this kind of reminder.
+// text writes a reminder that expects no answer in the hospital's default
+// language (the reminder actor does not know the patient's conversation
+// language; reminders that expect an answer are written by the
+// conversation, which does).
 func text(cat *catalog.Catalog, h *config.Hospital, kind string, v map[string]string) string {
-	lang := h.DefaultLanguage()
-	t := func(key string, args ...string) string { return cat.Text(lang, h.Messages, key, args...) }
-	var lines []string
-	if n := v["patient_name"]; n != "" {
-		lines = append(lines, t("reminder_greeting", "name", n))
-	}
-	hosp := h.Name
-	switch kind {
-	case KindAppointment:
-		if w := v["when"]; w != "" {
-			lines = append(lines, t("reminder_appointment", "hospital", hosp, "when", w))
-		} else {
-			lines = append(lines, t("reminder_appointment_soon", "hospital", hosp))
-		}
-	case KindMedicine:
-		if m := v["medicine"]; m != "" {
-			lines = append(lines, t("reminder_medicine", "hospital", hosp, "medicine", m))
-		} else {
-			lines = append(lines, t("reminder_medicine_any", "hospital", hosp))
-		}
-	case KindFollowUp:
-		if w := v["when"]; w != "" {
-			lines = append(lines, t("reminder_follow_up_when", "hospital", hosp, "when", w))
-		} else {
-			lines = append(lines, t("reminder_follow_up", "hospital", hosp))
-		}
-	case KindFeedback:
-		lines = append(lines, t("reminder_feedback", "hospital", hosp))
-	}
-	if d := v["doctor"]; d != "" {
-		lines = append(lines, t("reminder_doctor", "doctor", d))
-	}
-	if d := v["dose"]; d != "" {
-		lines = append(lines, t("reminder_dose", "dose", d))
-	}
-	if n := strings.TrimSpace(v["note"]); n != "" {
-		lines = append(lines, n)
-	}
-	lines = append(lines, "", t("reminder_stop", "kind", kind))
-	return strings.Join(lines, "\n")
+	return flow.ReminderText(cat, h, h.DefaultLanguage(), kind, v, "")
 }
 
 // message is the outbound message of one reminder firing: the text for

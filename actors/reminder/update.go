@@ -40,7 +40,7 @@ func (s *Service) Update(ctx context.Context, h *config.Hospital, id string, p P
 	if p.CallbackURL != nil {
 		spec.CallbackURL = *p.CallbackURL
 	}
-	if err := checkDetails(spec); err != nil {
+	if err := checkDetails(h, spec); err != nil {
 		return View{}, err
 	}
 	if r.Payload, err = sealSpec(s.o.Sealer, spec); err != nil {

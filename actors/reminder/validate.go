@@ -51,7 +51,7 @@ func validate(h *config.Hospital, s Spec, now time.Time) (Spec, error) {
 	if s, err = checkSchedule(h, s, now); err != nil {
 		return s, err
 	}
-	return s, checkDetails(s)
+	return s, checkDetails(h, s)
 }
 
 // checkSchedule checks the one schedule a spec must have.
@@ -185,12 +185,16 @@ func inQuietHours(h *config.Hospital, clock string) bool {
 	return quiet
 }
 
-// checkDetails checks the variables and the callback URL.
-func checkDetails(s Spec) error {
+// checkDetails checks the variables and the callback URL, which needs
+// the hospital's callback secret to sign what is posted to it.
+func checkDetails(h *config.Hospital, s Spec) error {
 	if s.CallbackURL != "" {
 		u, err := url.Parse(s.CallbackURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(s.CallbackURL) > maxURL {
 			return bad(CodeInvalidCallback, "callback_url", "must be an absolute http:// or https:// URL of at most %d bytes", maxURL)
+		}
+		if h.CallbackSecret.Value() == "" {
+			return bad(CodeCallbackSecretMissing, "callback_url", "the hospital has no callback_secret configured to sign callbacks with")
 		}
 	}
 	if len(s.Variables) > MaxVariables {

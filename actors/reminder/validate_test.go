@@ -66,6 +66,7 @@ func TestScheduleRefusesBadSpecs(t *testing.T) {
 		{"dose in quiet hours", "ny", Spec{Kind: KindMedicine, Phone: "+12125550123", Medicine: med([]string{"12:00", "22:00"}, 3, "")}, CodeInQuietHours, "medicine.times[1]"},
 		{"callback not http", "abc", Spec{Kind: KindFollowUp, At: at(time.Hour), CallbackURL: "ftp://emr.example/cb"}, CodeInvalidCallback, "callback_url"},
 		{"callback relative", "abc", Spec{Kind: KindFollowUp, At: at(time.Hour), CallbackURL: "/cb"}, CodeInvalidCallback, "callback_url"},
+		{"callback without the hospital's secret", "ny", Spec{Kind: KindFeedback, At: at(time.Hour), CallbackURL: "https://emr.example/cb"}, CodeCallbackSecretMissing, "callback_url"},
 		{"too many variables", "abc", Spec{Kind: KindFollowUp, At: at(time.Hour), Variables: manyVars}, CodeInvalidVars, "variables"},
 		{"variable key in capitals", "abc", Spec{Kind: KindFollowUp, At: at(time.Hour), Variables: map[string]string{"Name": "x"}}, CodeInvalidVars, "variables"},
 		{"variable key too long", "abc", Spec{Kind: KindFollowUp, At: at(time.Hour), Variables: map[string]string{strings.Repeat("k", 33): "x"}}, CodeInvalidVars, "variables"},

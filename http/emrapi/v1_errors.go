@@ -54,6 +54,9 @@ var schedulerStatus = map[string]int{
 	reminder.CodeNotFound:     http.StatusNotFound,
 	reminder.CodeAlreadyFired: http.StatusConflict,
 	reminder.CodeCancelled:    http.StatusConflict,
+	// The request is well formed, but the hospital's configuration lacks
+	// what it needs.
+	reminder.CodeCallbackSecretMissing: http.StatusUnprocessableEntity,
 }
 
 // asAPIError turns any error of a /v1 call into its answer: our own

@@ -112,6 +112,8 @@ func TestV1SchedulerRefusals(t *testing.T) {
 		{schedule, &reminder.Error{Code: reminder.CodeTimeInPast, Field: "at", Message: "must not be in the past"}, 400, reminder.CodeTimeInPast, "at"},
 		{schedule, &reminder.Error{Code: reminder.CodeInvalidCallback, Field: "callback_url", Message: "bad"}, 400, reminder.CodeInvalidCallback, "callback_url"},
 		{schedule, &reminder.Error{Code: reminder.CodeInvalidVars, Field: "variables", Message: "at most 20 entries"}, 400, reminder.CodeInvalidVars, "variables"},
+		{schedule, &reminder.Error{Code: reminder.CodeCallbackSecretMissing, Field: "callback_url", Message: "no callback_secret"}, 422, reminder.CodeCallbackSecretMissing, "callback_url"},
+		{patch, &reminder.Error{Code: reminder.CodeCallbackSecretMissing, Field: "callback_url", Message: "no callback_secret"}, 422, reminder.CodeCallbackSecretMissing, "callback_url"},
 		{patch, &reminder.Error{Code: reminder.CodeNotFound, Message: "no such reminder"}, 404, reminder.CodeNotFound, ""},
 		{patch, &reminder.Error{Code: reminder.CodeAlreadyFired, Message: "fired"}, 409, reminder.CodeAlreadyFired, ""},
 		{req(http.MethodDelete, "/v1/reminders/r1", nil), &reminder.Error{Code: reminder.CodeAlreadyFired, Field: "id", Message: "fired"}, 409, reminder.CodeAlreadyFired, "id"},

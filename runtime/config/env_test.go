@@ -140,9 +140,10 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 
 func TestLoadWithConfigFile(t *testing.T) {
 	cfg, err := Load(envOf(map[string]string{
-		EnvConfig:       "testdata/good.yaml",
-		"EMR_ABC_TOKEN": "t0k",
-		"EMR_ABC_BASE":  "https://emr.example/api",
+		EnvConfig:             "testdata/good.yaml",
+		"EMR_ABC_TOKEN":       "t0k",
+		"EMR_ABC_BASE":        "https://emr.example/api",
+		"CALLBACK_ABC_SECRET": "callback-secret-0123456789",
 	}))
 	require.NoError(t, err)
 	assert.False(t, cfg.Demo)

@@ -12,8 +12,9 @@ import (
 )
 
 var goodEnv = map[string]string{
-	"EMR_ABC_TOKEN": "s3cr3t-abc-token",
-	"EMR_ABC_BASE":  "https://emr.example/api",
+	"EMR_ABC_TOKEN":       "s3cr3t-abc-token",
+	"EMR_ABC_BASE":        "https://emr.example/api",
+	"CALLBACK_ABC_SECRET": "  callback-secret-0123456789abcdef\n",
 }
 
 func TestLoadHospitalsGoodFile(t *testing.T) {
@@ -49,6 +50,7 @@ func TestLoadHospitalsGoodFile(t *testing.T) {
 		"push":     {SID: "HXFEDCBA9876543210FEDCBA9876543210"},
 	}, abc.Templates)
 	assert.True(t, abc.Registration.PhotoOptional)
+	assert.Equal(t, "callback-secret-0123456789abcdef", abc.CallbackSecret.Value(), "trimmed")
 	assert.Equal(t, "Hello from ABC, ${not_expanded}", abc.Messages["en"]["welcome"], "catalog text keeps its own placeholders")
 	assert.Equal(t, "ABC में आपका स्वागत है", abc.Messages["hi"]["welcome"])
 
@@ -71,6 +73,7 @@ func TestLoadHospitalsExampleFile(t *testing.T) {
 		"EMR_ABC_TOKEN":        "abc-token",
 		"EMR_ABC_NORTH_TOKEN":  "north-token",
 		"EMR_ABC_SOUTH_SECRET": "south-secret",
+		"CALLBACK_ABC_SECRET":  "abc-callback-secret-0123456789",
 	}))
 	require.NoError(t, err)
 	var codes []string
@@ -130,6 +133,7 @@ func TestLoadHospitalsBadFiles(t *testing.T) {
 		{"emr_timeout", abc, "emr.timeout", "must be greater than 0 and at most 1m0s"},
 		{"emr_timeout_type", abc, "emr.timeout", "must be a duration such as 5s"},
 		{"template", abc, "templates.reminder", "must be a Twilio Content SID"},
+		{"callback_secret", abc, "callback_secret", "must be at least 16 characters"},
 		{"messages_language", abc, "messages.fr", "not a supported language"},
 		{"missing_var", abc, "emr.auth_header", "environment variable EMR_ABC_TOKEN_UNSET is unset or empty"},
 		{"empty", "", "hospitals", "at least one hospital is required"},

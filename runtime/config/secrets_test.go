@@ -17,20 +17,22 @@ const (
 	redisPassword = "REDIS-PASSWORD-7c1f"
 	twilioToken   = "TWILIO-TOKEN-93ab"
 	emrToken      = "EMR-TOKEN-55d2"
+	callbackKey   = "CALLBACK-SECRET-0e4a9b"
 )
 
 func secretEnv(t *testing.T) (map[string]string, []string) {
 	key := testKey(t)
 	env := map[string]string{
-		EnvConfig:           "testdata/good.yaml",
-		EnvRedisURL:         "redis://frontdesk:" + redisPassword + "@redis.internal:6379/3",
-		EnvEncryptionKey:    key,
-		EnvTwilioAccountSID: "AC0123456789abcdef0123456789abcdef",
-		EnvTwilioAuthToken:  twilioToken,
-		"EMR_ABC_TOKEN":     emrToken,
-		"EMR_ABC_BASE":      "https://emr.example/api",
+		EnvConfig:             "testdata/good.yaml",
+		EnvRedisURL:           "redis://frontdesk:" + redisPassword + "@redis.internal:6379/3",
+		EnvEncryptionKey:      key,
+		EnvTwilioAccountSID:   "AC0123456789abcdef0123456789abcdef",
+		EnvTwilioAuthToken:    twilioToken,
+		"EMR_ABC_TOKEN":       emrToken,
+		"EMR_ABC_BASE":        "https://emr.example/api",
+		"CALLBACK_ABC_SECRET": callbackKey,
 	}
-	return env, []string{redisPassword, twilioToken, emrToken, key}
+	return env, []string{redisPassword, twilioToken, emrToken, callbackKey, key}
 }
 
 func assertNoSecret(t *testing.T, out string, secrets []string) {
@@ -47,6 +49,7 @@ func TestPrintedConfigHasNoSecrets(t *testing.T) {
 	// The secrets really are loaded; only their printing is masked.
 	require.Equal(t, twilioToken, cfg.TwilioAuthToken.Value())
 	require.Equal(t, "Bearer "+emrToken, cfg.Hospitals[0].EMR.AuthHeader.Value())
+	require.Equal(t, callbackKey, cfg.Hospitals[0].CallbackSecret.Value())
 
 	printed := fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg) +
 		fmt.Sprintf("%v %+v %#v", &cfg, &cfg, &cfg) +

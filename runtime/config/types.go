@@ -58,6 +58,10 @@ type Hospital struct {
 	Registration  Registration                 `yaml:"registration"`
 	Messages      map[string]map[string]string `yaml:"messages"`    // per-language catalog overrides
 	QuietHours    *QuietHours                  `yaml:"quiet_hours"` // nil: reminders go out at any hour
+	// CallbackSecret signs what frontdesk posts to the EMR's callback URLs
+	// (patients' answers to reminders): HMAC-SHA256, see actors/callback.
+	// Empty: reminders with a callback URL are refused.
+	CallbackSecret Secret `yaml:"callback_secret"`
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 }

@@ -60,6 +60,19 @@ func validateHospital(h *Hospital, bad report) {
 	validateSendRate(h, bad)
 	validateMessages(h, bad)
 	validateQuietHours(h, bad)
+	validateCallbackSecret(h, bad)
+}
+
+// MinCallbackSecret is the shortest callback_secret accepted, in bytes.
+const MinCallbackSecret = 16
+
+// validateCallbackSecret trims the secret and refuses one too short to
+// sign with; the value is never quoted.
+func validateCallbackSecret(h *Hospital, bad report) {
+	h.CallbackSecret = Secret(strings.TrimSpace(h.CallbackSecret.Value()))
+	if s := h.CallbackSecret.Value(); s != "" && len(s) < MinCallbackSecret {
+		bad("callback_secret", "must be at least %d characters; make one with: openssl rand -hex 32", MinCallbackSecret)
+	}
 }
 
 func validateTimezone(h *Hospital, bad report) {

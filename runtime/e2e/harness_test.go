@@ -34,6 +34,8 @@ const (
 	sender     = "whatsapp:+14155238886"
 	apiKey     = "e2e-api-key-abc"
 	demoAPIKey = "e2e-api-key-demo"
+	// callbackSecret signs the answers to reminders of abc and demo.
+	callbackSecret = "e2e-callback-secret-0123456789"
 	// abc is the restapi hospital backed by the fake EMR; demo is the
 	// built-in demo EMR.
 	abc  = "abc"
@@ -80,7 +82,8 @@ type harness struct {
 
 // hospitalsYAML configures the restapi hospital on the fake EMR, the
 // demo hospital and an inactive one (code closed, which must not start a
-// conversation); the API keys' SHA-256 are listed for abc and demo.
+// conversation); the API keys' SHA-256 and the callback secret are set
+// for abc and demo.
 const hospitalsYAML = `hospitals:
   - code: abc
     name: ABC Hospital
@@ -90,6 +93,7 @@ const hospitalsYAML = `hospitals:
     sender: "%[1]s"
     country_code: "91"
     api_keys_sha256: ["%[2]s"]
+    callback_secret: "%[5]s"
     registration:
       photo_optional: true
     emr:
@@ -107,6 +111,7 @@ const hospitalsYAML = `hospitals:
     sender: "%[1]s"
     country_code: "91"
     api_keys_sha256: ["%[4]s"]
+    callback_secret: "%[5]s"
     emr:
       kind: demo
   - code: closed
@@ -130,6 +135,13 @@ func start(t *testing.T, opts ...runtime.Option) *harness {
 // h.restart() boots with the harness's usual environment.
 func startEnv(t *testing.T, extra map[string]string, opts ...runtime.Option) *harness {
 	t.Helper()
+	return startYAML(t, hospitalsYAML, extra, opts...)
+}
+
+// startYAML is startEnv with a hospitals file template of the test's own
+// (hospitalsYAML changed; see hospitalsFile).
+func startYAML(t *testing.T, tmpl string, extra map[string]string, opts ...runtime.Option) *harness {
+	t.Helper()
 	h := &harness{
 		t:       t,
 		twilio:  twiliotest.NewServer(t, accountSID, authToken),
@@ -139,19 +151,25 @@ func startEnv(t *testing.T, extra map[string]string, opts ...runtime.Option) *ha
 		logs:    &syncBuffer{},
 	}
 	h.storeEnv = e2eStoreEnv(t)
-	var eps strings.Builder
-	for op, u := range h.emr.Endpoints() {
-		fmt.Fprintf(&eps, "        %s: %s\n", op, u)
-	}
 	path := filepath.Join(h.dataDir, "hospitals.yaml")
-	yaml := fmt.Sprintf(hospitalsYAML, sender, sha256hex(apiKey), strings.TrimRight(eps.String(), "\n"), sha256hex(demoAPIKey))
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(h.hospitalsFile(tmpl)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	h.opts = append([]runtime.Option{runtime.WithClock(h.clock.Now), runtime.WithShards(2)}, opts...)
 	h.bootWithEnv(path, extra)
 	t.Cleanup(h.stop)
 	return h
+}
+
+// hospitalsFile fills a hospitals file template (hospitalsYAML or one
+// made from it) for this harness: its sender, the API keys' hashes, the
+// fake EMR's endpoints and the callback secret.
+func (h *harness) hospitalsFile(tmpl string) string {
+	var eps strings.Builder
+	for op, u := range h.emr.Endpoints() {
+		fmt.Fprintf(&eps, "        %s: %s\n", op, u)
+	}
+	return fmt.Sprintf(tmpl, sender, sha256hex(apiKey), strings.TrimRight(eps.String(), "\n"), sha256hex(demoAPIKey), callbackSecret)
 }
 
 // bootWithEnv starts the process on a fresh loopback port, with extra

@@ -123,13 +123,8 @@ func startOutbound(t *testing.T, opts ...runtime.Option) (*harness, *outboxTap) 
 		logs:    &syncBuffer{},
 	}
 	h.storeEnv = e2eStoreEnv(t)
-	var eps strings.Builder
-	for op, u := range h.emr.Endpoints() {
-		fmt.Fprintf(&eps, "        %s: %s\n", op, u)
-	}
 	path := filepath.Join(h.dataDir, "hospitals.yaml")
-	text := fmt.Sprintf(outboundYAML(t), sender, sha256hex(apiKey), strings.TrimRight(eps.String(), "\n"), sha256hex(demoAPIKey))
-	require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte(h.hospitalsFile(outboundYAML(t))), 0o600))
 	h.opts = append([]runtime.Option{runtime.WithClock(h.clock.Now), runtime.WithShards(2), wrap}, opts...)
 	h.bootWithEnv(path, nil)
 	t.Cleanup(h.stop)

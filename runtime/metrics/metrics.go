@@ -42,6 +42,9 @@ type Metrics struct {
 	Undeliverable     *prometheus.CounterVec // reason
 	TemplateFallbacks prometheus.Counter
 	OutboxOldestAge   *prometheus.GaugeVec // sender
+
+	// Patients' answers to reminders posted to the EMR's callback URLs.
+	Callbacks *prometheus.CounterVec // result
 }
 
 // New creates the collectors and registers them, with the Go and process
@@ -140,6 +143,9 @@ func New() *Metrics {
 		RemindersDue: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "frontdesk_reminders_due", Help: "Reminders due that this process has claimed and not yet fired; staying high means firing cannot keep up.",
 		}),
+		Callbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "frontdesk_callbacks_total", Help: "Attempts to post a patient's answer to an EMR callback URL, by result (sent; retried: failed for a reason that may pass; failed: for good).",
+		}, []string{"result"}),
 	}
 	r.MustRegister(
 		collectors.NewGoCollector(),
@@ -148,7 +154,7 @@ func New() *Metrics {
 		m.EMRBreakerOpen, m.EMRInFlight, m.Conversations, m.Passivations, m.ActorRestarts,
 		m.CommitDuration, m.CommitFailures, m.StoreBatchSize, m.StoreUp, m.StoreOutages, m.OutboxPending, m.SendDuration, m.SendRetries, m.APIRequests,
 		m.SendErrors, m.SendThrottled, m.MessageStatus, m.Undeliverable, m.TemplateFallbacks, m.OutboxOldestAge,
-		m.RemindersFired, m.ReminderLag, m.RemindersDue,
+		m.RemindersFired, m.ReminderLag, m.RemindersDue, m.Callbacks,
 	)
 	return m
 }

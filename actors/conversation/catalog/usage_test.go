@@ -19,7 +19,7 @@ import (
 var keyCalls = map[string]bool{"say": true, "retry": true, "text": true, "promptList": true}
 
 // keyLists are package variables of the flow engine that list catalog keys.
-var keyLists = map[string]bool{"menuEntries": true, "dayKeys": true}
+var keyLists = map[string]bool{"menuEntries": true, "dayKeys": true, "surveyQuestions": true}
 
 // usedKeys parses the non-test Go files of dir and returns the catalog
 // keys it names for certain (keyed calls, key lists, Text calls) and every

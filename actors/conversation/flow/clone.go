@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"maps"
 	"slices"
 )
 
@@ -29,6 +30,17 @@ func (s State) clone() State {
 		v := *s.Video
 		c.Video = &v
 	}
+	if s.Reply != nil {
+		r := *s.Reply
+		r.Ratings = slices.Clone(s.Reply.Ratings)
+		c.Reply = &r
+	}
+	if s.Due != nil {
+		d := *s.Due
+		d.Variables = maps.Clone(s.Due.Variables)
+		c.Due = &d
+	}
+	c.Reminded = slices.Clone(s.Reminded)
 	return c
 }
 

@@ -18,9 +18,7 @@ const staleCall = 2 * time.Minute
 
 // inbound takes a patient's message, or queues it while the EMR answers.
 func (t *turn) inbound(in Inbound) {
-	if aw := t.s.Awaiting; aw != nil && t.env.Now.Sub(aw.At) > staleCall {
-		t.emrDone(emr.Result{CallID: aw.Call.ID, Err: &emr.Error{Op: string(aw.Call.Op), Kind: emr.OutcomeUnknown}})
-	}
+	t.settleStale()
 	if t.s.Awaiting == nil && len(t.s.Queued) > 0 {
 		// The call they waited for is over (lost or abandoned): messages
 		// that came earlier go first, and Apply handles the queue next.
@@ -38,6 +36,14 @@ func (t *turn) inbound(in Inbound) {
 	t.handle(in)
 }
 
+// settleStale treats an EMR call unanswered for longer than staleCall as
+// lost: its step hears that the outcome is unknown.
+func (t *turn) settleStale() {
+	if aw := t.s.Awaiting; aw != nil && t.env.Now.Sub(aw.At) > staleCall {
+		t.emrDone(emr.Result{CallID: aw.Call.ID, Err: &emr.Error{Op: string(aw.Call.Op), Kind: emr.OutcomeUnknown}})
+	}
+}
+
 // handle runs the commands that work everywhere, then the current step.
 func (t *turn) handle(in Inbound) {
 	in.Body = cleanText(in.Body)
@@ -47,7 +53,17 @@ func (t *turn) handle(in Inbound) {
 	form := commandForm(in.Body)
 	now := t.env.Now
 
-	if t.s.Open() && !t.s.LastInbound.IsZero() && now.Sub(t.s.LastInbound) > t.env.SessionTimeout {
+	fresh := !t.s.LastInbound.IsZero() && now.Sub(t.s.LastInbound) <= t.env.SessionTimeout
+	switch {
+	case t.inReply() && !now.Before(t.s.Reply.Until):
+		t.replyExpired(form)
+		return
+	case t.inReply():
+		// A reminder's question outlives the session: patients answer
+		// hours later. Where they were before it only comes back while
+		// that is fresh.
+		t.resume = fresh
+	case t.s.Open() && !t.s.LastInbound.IsZero() && !fresh:
 		t.close()
 		t.s.LastInbound = now
 		t.say("closed_inactivity", "start", t.startHint())
@@ -90,12 +106,13 @@ func (t *turn) handle(in Inbound) {
 			t.retry("menu_needs_registration")
 			return
 		}
+		t.s.Reply = nil // a question left unanswered stays so
 		t.goTo(stepMenu)
 		return
 	case "switch":
 		if t.s.Chosen != "" {
 			// Another family member: forget the choice and ask again.
-			t.s.Chosen, t.s.Patient = "", nil
+			t.s.Chosen, t.s.Patient, t.s.Reply = "", nil, nil
 			t.goTo(stepIdentify)
 			return
 		}
@@ -132,6 +149,8 @@ func (t *turn) activate(h *Hospital) {
 		Queued:      t.s.Queued, // messages sent after this one still count
 		Recent:      t.s.Recent,
 		Seq:         t.s.Seq,
+		Due:         t.s.Due, // a reminder still to say, and those said
+		Reminded:    t.s.Reminded,
 	}
 	t.h = h
 	if h.Config.Welcome != "" {

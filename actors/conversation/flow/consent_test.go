@@ -1,12 +1,9 @@
 package flow
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-
-	"github.com/frontdesk-health/frontdesk/actors/reminder"
 )
 
 func TestConsentPerKind(t *testing.T) {
@@ -66,20 +63,4 @@ func TestConsentPerKindInHindi(t *testing.T) {
 	fx := f.send("stop medicine")
 	assert.Contains(t, body(fx), f.text("kind_medicine"))
 	assert.Contains(t, body(fx), "*start medicine*", "the command is shown as typed")
-}
-
-// The kinds a patient can stop are the kinds reminders are stored with:
-// a mismatch would record an opt-out that no reminder ever checks.
-func TestReminderKindsAgree(t *testing.T) {
-	var kinds []string
-	for k := range reminderKinds {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	want := reminder.Kinds()
-	slices.Sort(want)
-	assert.Equal(t, want, kinds)
-	for word, kind := range kindWords {
-		assert.Contains(t, want, kind, "%q maps to an unknown kind", word)
-	}
 }

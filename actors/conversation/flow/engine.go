@@ -47,6 +47,8 @@ func (e *Engine) Apply(env *Env, s State, ev Event) (State, Effects) {
 		t.emrDone(ev.Result)
 	case *VideoConfirmed:
 		t.videoConfirmed(*ev)
+	case *ReminderDue:
+		t.reminderDue(*ev)
 	}
 	for next.Awaiting == nil && len(next.Queued) > 0 {
 		in := next.Queued[0]
@@ -56,6 +58,7 @@ func (e *Engine) Apply(env *Env, s State, ev Event) (State, Effects) {
 	if len(next.Queued) == 0 {
 		next.Queued = nil
 	}
+	t.sayDue()
 	t.flush()
 	return next, t.fx
 }
@@ -68,6 +71,9 @@ type turn struct {
 	h     *Hospital
 	fx    Effects
 	parts []string
+	// resume is set while reading a reminder's answer when the step the
+	// patient left for it is fresh enough to go back to.
+	resume bool
 }
 
 // lang is the language replies are written in.
@@ -216,4 +222,5 @@ func (t *turn) close() {
 	t.s.Family = nil
 	t.s.Return = ""
 	t.s.Video = nil
+	t.s.Reply = nil
 }

@@ -110,6 +110,13 @@ func startState(e *Engine, pick int) State {
 	if s.Step == stepFamily {
 		s.Family = []emr.Patient{patient}
 	}
+	if e.steps[s.Step].Reminder {
+		s.Reply = &ReminderReply{ID: "r@1", ReminderID: "r", Hospital: "abc", Kind: KindFeedback, CallbackURL: "https://emr.example/cb",
+			Until: testNow.Add(time.Hour), Return: []StepID{"", stepMenu}[pick/2%2]}
+		if s.Step == stepReplyConfirm {
+			s.Reply.Kind = KindAppointment
+		}
+	}
 	return s
 }
 
@@ -135,6 +142,8 @@ func FuzzApply(f *testing.F) {
 	add(17, []byte{0, 0, 5, 0xff, 0xfe, '1', 0xe2, 0x80}, say("1"), []byte{11})
 	add(0x81, say("hi gone"), say("1"), say("menu"), ok, say("1"), say("2"))
 	add(0x40, say("1"), say("2"), ok, say("1"))
+	add(0, say("hi abc"), ok, []byte{13, 0, 0, 0, 90}, say("1"), []byte{13, 1, 1, 0}, say("5"), say("0"), say("4"), say("3"), say("2"), say("skip"))
+	add(0, say("hi abc"), ok, say("4"), []byte{13, 0, 2, 0, 200}, ok, say("1"), []byte{8, 250}, say("2"))
 
 	f.Fuzz(func(t *testing.T, start uint8, data []byte) {
 		caps := emr.Capabilities{Slots: start&1 != 0, VideoVisits: true, UploadDocument: start&2 != 0, UpdateAddress: true, ProfilePhoto: start&0x20 != 0}
@@ -152,7 +161,7 @@ func FuzzApply(f *testing.F) {
 				delete(fx.env.Hospitals, "gone")
 			}
 			var eff Effects
-			switch op := sc.next() % 13; op {
+			switch op := sc.next() % 14; op {
 			case 0, 1, 2, 3, 4:
 				eff = fx.send(sc.body())
 			case 5:
@@ -179,6 +188,14 @@ func FuzzApply(f *testing.F) {
 				eff = fx.sendIn(Inbound{Lat: "18.5", Lon: "73.8"})
 			case 12:
 				eff = fx.sendIn(Inbound{Button: sc.body()})
+			case 13:
+				kind := []string{KindAppointment, KindFeedback, KindMedicine}[sc.next()%3]
+				eff = fx.apply(&ReminderDue{ID: "r@" + itoa(sc.next()%4), ReminderID: "r", Hospital: []string{"abc", "gone"}[sc.next()%2], Kind: kind,
+					CallbackURL: "https://emr.example/cb", AppointmentStart: testNow.Add(time.Duration(sc.next()) * time.Minute)})
+			}
+			for _, cb := range eff.Callbacks {
+				require.NotEmpty(t, cb.URL, "a callback without its URL")
+				require.True(t, cb.Answer != "" || cb.Ratings != nil, "a callback without an answer")
 			}
 			for _, r := range eff.Replies {
 				require.True(t, strings.TrimSpace(r.Body) != "" || len(r.Media) > 0, "empty reply")

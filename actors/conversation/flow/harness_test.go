@@ -165,6 +165,12 @@ func checkState(t testing.TB, e *Engine, s State) {
 		require.NotNil(t, st.Load, "awaiting step %q loads nothing", s.Awaiting.Step)
 		require.NotEmpty(t, s.Awaiting.Call.ID)
 	}
+	if s.Step != "" && e.steps[s.Step].Reminder {
+		require.NotNil(t, s.Reply, "reply step %q without the reminder it answers", s.Step)
+	}
+	if s.Due != nil {
+		require.NotNil(t, s.Awaiting, "a reminder parked although nothing is awaited: it would never be said")
+	}
 	require.LessOrEqual(t, len(s.Queued), maxQueued)
 	if len(s.Queued) > 0 {
 		require.NotNil(t, s.Awaiting, "messages queued but nothing awaited: they would wait forever")

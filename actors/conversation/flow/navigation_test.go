@@ -53,6 +53,12 @@ var toStep = map[StepID]func(f *fixture){
 		f.send("cough")
 		f.answer(emr.Result{Booking: emr.Booking{AppointmentID: "V1", PaymentLink: "https://pay.example/V1"}})
 	},
+	// Answers to reminders (reminder_test.go).
+	stepReplyConfirm:  toConfirm,
+	stepSurvey(0):     toSurvey(0),
+	stepSurvey(1):     toSurvey(1),
+	stepSurvey(2):     toSurvey(2),
+	stepSurveyComment: toSurvey(len(surveyQuestions)),
 }
 
 // upcoming are two appointments the EMR can cancel.

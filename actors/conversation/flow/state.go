@@ -1,7 +1,8 @@
 // Package flow is the conversation's brain, as data and pure functions: a
 // conversation State, the Events that reach it (inbound messages, EMR
-// answers, video confirmations), and Apply, which decides the next State and
-// the Effects (replies, one EMR call, consent changes) without doing any I/O.
+// answers, video confirmations, reminders that expect an answer), and
+// Apply, which decides the next State and the Effects (replies, one EMR
+// call, consent changes, answers to post to the EMR) without doing any I/O.
 // The conversation actor performs the effects after committing the state.
 //
 // Flows are tables of steps (steps_*.go). A step says what to load from the
@@ -11,6 +12,7 @@
 package flow
 
 import (
+	"slices"
 	"time"
 
 	"github.com/frontdesk-health/frontdesk/emr"
@@ -38,6 +40,13 @@ type State struct {
 	Recent      []string      `json:"r,omitempty"` // recent MessageSids, newest last
 	Video       *VideoWait    `json:"v,omitempty"`
 	Seq         uint64        `json:"n,omitempty"` // numbers EMR calls
+	// Reply is the reminder whose answer the reply steps read; Due is one
+	// that arrived while an EMR call was awaited, said once it is
+	// answered; Reminded holds recent reminder occurrence ids, newest
+	// last, so a firing repeated after a crash is not said twice.
+	Reply    *ReminderReply `json:"rr,omitempty"`
+	Due      *ReminderDue   `json:"rd,omitempty"`
+	Reminded []string       `json:"rm,omitempty"`
 }
 
 // Open reports whether a conversation is in progress.
@@ -82,6 +91,37 @@ type VideoWait struct {
 	PaymentLink   string `json:"link"`
 	Doctor        string `json:"doc,omitempty"`
 }
+
+// ReminderReply is a reminder waiting for the patient's answer, with what
+// the callback needs and where the patient goes afterwards.
+type ReminderReply struct {
+	ID            string    `json:"id"` // the occurrence (ReminderDue.ID)
+	ReminderID    string    `json:"rid"`
+	Hospital      string    `json:"h"`
+	Kind          string    `json:"k"`
+	CallbackURL   string    `json:"cb"`
+	AppointmentID string    `json:"aid,omitempty"`
+	Until         time.Time `json:"until"` // answers from then on are politely refused
+	// Return is the step the patient was in when the reminder came, shown
+	// again after the answer; empty closes the conversation instead.
+	Return  StepID `json:"ret,omitempty"`
+	Ratings []int  `json:"rt,omitempty"` // a survey's answers so far, by question
+}
+
+// maxReminded bounds the reminder occurrence ring: a repeated firing
+// comes within a lease or two of the first.
+const maxReminded = 8
+
+// RememberReminder records a reminder occurrence the conversation took.
+func (s *State) RememberReminder(id string) {
+	s.Reminded = append(s.Reminded, id)
+	if len(s.Reminded) > maxReminded {
+		s.Reminded = append(s.Reminded[:0:0], s.Reminded[len(s.Reminded)-maxReminded:]...)
+	}
+}
+
+// WasReminded reports whether the reminder occurrence id was taken lately.
+func (s *State) WasReminded(id string) bool { return slices.Contains(s.Reminded, id) }
 
 // maxRecent bounds the MessageSid ring kept for dedupe.
 const maxRecent = 32

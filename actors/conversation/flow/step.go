@@ -24,6 +24,10 @@ type Step struct {
 	// NeedsPatient marks steps that only make sense once the patient is
 	// identified; `menu` is refused before.
 	NeedsPatient bool
+	// Reminder marks the steps that read the answer to a reminder: the
+	// session timeout does not close them (patients answer reminders
+	// hours later), the reminder's own deadline does.
+	Reminder bool
 }
 
 // to is a Back that always goes to one step.

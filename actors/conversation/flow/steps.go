@@ -38,7 +38,7 @@ const (
 // table is every flow of the product, one row per step. Adding a flow is
 // adding rows here and their functions in a steps_*.go file.
 func table() map[StepID]*Step {
-	return map[StepID]*Step{
+	m := map[StepID]*Step{
 		// Start: who is writing?
 		stepIdentify:    {Load: loadIdentify, Loaded: identified},
 		stepFamily:      {Prompt: promptFamily, Read: readFamily},
@@ -73,7 +73,12 @@ func table() map[StepID]*Step {
 		stepBookReason: {Prompt: promptComplaint, Read: readComplaint, Back: complaintBack, NeedsPatient: true},
 		stepBookSubmit: {Load: loadBook, Loaded: booked, Failed: bookFailed},
 		stepVideoWait:  {Prompt: promptVideoWait, Read: readVideoWait, NeedsPatient: true},
+
+		// Answers to reminders (steps_reminder.go, steps_feedback.go).
+		stepReplyConfirm: {Prompt: promptReplyConfirm, Read: readReplyConfirm, Reminder: true},
 	}
+	addFeedbackSteps(m)
+	return m
 }
 
 // callID names the n-th EMR call of a conversation.

@@ -119,8 +119,8 @@ func readLanguage(t *turn, in Inbound) {
 }
 
 func languageBack(t *turn) StepID {
-	if t.s.Return != "" {
-		return t.s.Return
+	if r := t.s.Return; r != "" && (!t.eng.steps[r].Reminder || t.s.Reply != nil) {
+		return r
 	}
 	return stepMenu
 }
