@@ -35,6 +35,8 @@ type settings struct {
 	// probeInterval and probeTimeout tune the store health pings (see
 	// WithStoreProbe); zero takes the defaults.
 	probeInterval, probeTimeout time.Duration
+	// outboxLease and outboxRescan: see WithOutboxLease (leases.go).
+	outboxLease, outboxRescan time.Duration
 }
 
 // WithClock makes the process read time from now.
