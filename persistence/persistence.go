@@ -104,7 +104,9 @@ type Commit struct {
 
 // Outbox holds messages accepted for sending and not yet sent.
 type Outbox interface {
-	// Enqueue adds entries outside a conversation turn (EMR pushes).
+	// Enqueue adds entries outside a conversation turn (EMR pushes). Like
+	// Commit and FireReminder it stores each entry's Holder and
+	// LeasedUntil as given: the process that makes an entry holds it first.
 	Enqueue(ctx context.Context, entries ...OutboxEntry) error
 	// Pending returns up to limit entries of a sender still to be sent,
 	// oldest first (by ID).
@@ -118,6 +120,9 @@ type Outbox interface {
 	MarkFailed(ctx context.Context, sender, id, reason string, final bool, at time.Time) error
 	// Entry returns one entry by id, pending or not.
 	Entry(ctx context.Context, sender, id string) (OutboxEntry, error)
+	// Claim and Release lease pending entries to one sending process at a
+	// time (lease.go).
+	OutboxLeases
 }
 
 // OutboxState is where an outbox entry is in its life.
@@ -143,6 +148,10 @@ type OutboxEntry struct {
 	LastError  string // provider's error code or our reason; no patient data
 	ProviderID string // Twilio's message SID once sent
 	UpdatedAt  time.Time
+	// Holder and LeasedUntil are the entry's lease (lease.go): the process
+	// run that may send it, until when. Empty: nobody holds it.
+	Holder      string
+	LeasedUntil time.Time
 	// Status is the highest-ranked delivery status Twilio reported after
 	// the send (see StatusRank), with its error code and the time it
 	// carried; empty until the first status callback.

@@ -40,6 +40,7 @@ type App struct {
 	store   persistence.Store
 	codec   *outbound.Codec
 	hasher  *pii.Hasher
+	holder  string // this run's lease holder (leases.go)
 
 	system    *actor.ActorSystem
 	router    *conversation.Router
@@ -73,7 +74,10 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	a := &App{cfg: cfg, log: log, now: s.now, metrics: metrics.New()}
+	if s.outboxLease <= 0 {
+		s.outboxLease = cfg.OutboxLease
+	}
+	a := &App{cfg: cfg, log: log, now: s.now, metrics: metrics.New(), holder: persistence.NewHolder()}
 	keyring, err := loadKeyring(cfg, log)
 	if err != nil {
 		return nil, err
@@ -94,7 +98,7 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 		a.store.Close()
 		return nil, err
 	}
-	a.codec = outbound.NewCodec(keyring, a.hasher)
+	a.codec = outbound.NewCodec(keyring, a.hasher).WithLease(a.holder, s.lease())
 	if err := a.wire(s, keyring); err != nil {
 		a.store.Close()
 		return nil, err

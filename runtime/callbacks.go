@@ -32,7 +32,7 @@ func (a *App) startCallbacks(s *settings, sealer persistence.Sealer) error {
 	a.callbacks = &callbackPoster{codec: callback.NewCodec(sealer)}
 	props := callback.Props(callback.Options{
 		Store: a.store, Codec: a.callbacks.codec, Secret: func(code string) string { return secrets[code] },
-		Client: s.httpClient, RetryBase: s.callbackRetry, Now: a.now, Metrics: a.metrics, Logger: a.log, Sends: &a.callbacks.sends,
+		Client: s.httpClient, RetryBase: s.callbackRetry, Holder: a.holder, Lease: s.lease(), Now: a.now, Metrics: a.metrics, Logger: a.log, Sends: &a.callbacks.sends,
 	})
 	pid, err := a.system.Root.SpawnNamed(props, "callbacks")
 	if err != nil {

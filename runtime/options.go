@@ -37,6 +37,8 @@ type settings struct {
 	probeInterval, probeTimeout time.Duration
 	// callbackRetry: see WithCallbackRetry.
 	callbackRetry time.Duration
+	// outboxLease and outboxRescan: see WithOutboxLease (leases.go).
+	outboxLease, outboxRescan time.Duration
 }
 
 // WithCallbackRetry sets the first wait before a failed callback to the

@@ -48,7 +48,7 @@ func (a *App) startReminders(s *settings, sealer persistence.Sealer, cat *catalo
 	a.reminders = &reminderLoop{}
 	props := reminder.Props(reminder.ActorOptions{
 		Store: a.store, Hospitals: hospitals, Sealer: sealer, Codec: a.codec, Catalog: cat,
-		Notify: a.notify, Handoff: a.handoff, Holder: reminder.NewHolder(), Poll: s.reminderPoll,
+		Notify: a.notify, Handoff: a.handoff, Holder: a.holder, Poll: s.reminderPoll,
 		Now: a.now, Metrics: a.metrics, Logger: a.log, Work: &a.reminders.work, Fired: s.reminderFired,
 	})
 	pid, err := a.system.Root.SpawnNamed(props, "reminders")

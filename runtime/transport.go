@@ -56,6 +56,7 @@ func (a *App) outboundOptions(sender string, transport outbound.Transport, s *se
 	if s.sendTimeout > 0 {
 		opts.Timeout = s.sendTimeout + 5*time.Second // the send, then the store updates
 	}
+	a.leaseOutbox(&opts, s)
 	switch {
 	case s.window != nil:
 		opts.Window = *s.window

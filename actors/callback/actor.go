@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -47,6 +48,9 @@ type poster struct {
 	more      bool // the last read was full: read again once idle
 	loadFails int
 	stopped   bool
+	// gone is set when the actor stops, for attempts still running then
+	// (see handOver).
+	gone atomic.Bool
 }
 
 func newPoster(o *Options) *poster {
@@ -75,10 +79,17 @@ func (p *poster) Receive(ctx actor.Context) {
 		p.pump(ctx)
 	case *actor.Stopping:
 		p.stopped = true
+		p.gone.Store(true)
+		ids := make([]string, 0, len(p.waiting)+len(p.timers))
+		for _, e := range p.waiting {
+			ids = append(ids, e.ID)
+		}
 		for id, t := range p.timers {
 			t.Stop()
 			delete(p.timers, id)
+			ids = append(ids, id)
 		}
+		p.handOver(ids...)
 	}
 }
 
@@ -143,7 +154,12 @@ func (p *poster) pump(ctx actor.Context) {
 		o.Sends.Add(1)
 		go func() {
 			defer o.Sends.Done()
-			system.Root.Send(self, attempt(o, e))
+			f := attempt(o, e)
+			if f.outcome == outRetry && p.gone.Load() {
+				release(o, e.ID) // the actor stopped meanwhile: nobody retries it here
+				return
+			}
+			system.Root.Send(self, f)
 		}()
 	}
 	if p.running == 0 && len(p.waiting) == 0 && len(p.timers) == 0 && p.more {
@@ -162,6 +178,14 @@ func (p *poster) finished(ctx actor.Context, f *finished) {
 		if f.err != nil {
 			p.log.Error("callback posted but not recorded; a restart posts it again", "entry", id, "err", f.err)
 		}
+	case outGone:
+		// Another process posted it (or gave it up): not ours to count.
+	case outWait:
+		wait := max(f.retryAfter, p.o.RetryBase)
+		p.log.Debug("callback held elsewhere or not claimed; will look again", "entry", id, "code", f.code, "in", wait, "err", f.err)
+		p.later(ctx, id, &retryDue{entry: f.entry}, wait)
+		p.pump(ctx)
+		return
 	case outRetry:
 		p.o.Metrics.Callbacks.WithLabelValues("retried").Inc()
 		wait := p.wait(f.entry.Attempts, f.retryAfter)
@@ -207,4 +231,30 @@ func (p *poster) remember(id string) {
 	p.ring[p.next] = id
 	p.done[id] = true
 	p.next = (p.next + 1) % len(p.ring)
+}
+
+// handOver gives back this process's leases on callbacks it will not post
+// (waiting, or waiting for a retry) as it stops, so the next process posts
+// them at once rather than when the leases run out.
+func (p *poster) handOver(ids ...string) {
+	if len(ids) == 0 {
+		return
+	}
+	o := p.o
+	o.Sends.Add(1)
+	go func() {
+		defer o.Sends.Done()
+		release(o, ids...)
+	}()
+}
+
+// release ends this process's leases on ids; a failure only means the
+// next process waits for them to run out.
+func release(o *Options, ids ...string) {
+	ctx, cancel := context.WithTimeout(context.Background(), markTimeout)
+	defer cancel()
+	if err := o.Store.Release(ctx, Sender, o.Holder, ids...); err != nil {
+		o.Logger.Warn("release callback leases; another process posts these answers once the leases run out",
+			"component", "callbacks", "entries", len(ids), "err", err)
+	}
 }

@@ -2,11 +2,15 @@ package callback
 
 import (
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/asynkron/protoactor-go/actor"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/assert"
@@ -159,4 +163,47 @@ func (r *rig) waitCount(t *testing.T, result string, n float64) {
 	t.Helper()
 	require.Eventually(t, func() bool { return r.count(t, result) == n }, 5*time.Second, 5*time.Millisecond,
 		"frontdesk_callbacks_total{result=%q} should be %v, is %v", result, n, r.count(t, result))
+}
+
+// TestCallbackTwoProcessesPostOnce: two processes' callback actors on one
+// store, both told of the same answers (a rolling deploy, two replicas),
+// post each answer once between them: an answer is posted only under the
+// poster's lease.
+func TestCallbackTwoProcessesPostOnce(t *testing.T) {
+	r, e := newRig(t), newEMR(t)
+	r.start()
+	defer r.stop()
+	other := actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return slog.New(slog.DiscardHandler) }))
+	defer other.Shutdown()
+	sends := &sync.WaitGroup{}
+	pid := other.Root.Spawn(Props(Options{
+		Store: r.store, Codec: r.codec, Metrics: r.metrics, Logger: slog.New(slog.DiscardHandler), Sends: sends,
+		Secret: func(string) string { return testSecret }, RetryBase: 10 * time.Millisecond, Timeout: 2 * time.Second,
+		Now: func() time.Time { return r.now },
+	}))
+	defer func() {
+		require.NoError(t, other.Root.StopFuture(pid).Wait())
+		sends.Wait()
+	}()
+
+	const n = 20
+	var entries []persistence.OutboxEntry
+	for i := range n {
+		cb := confirmed(e.srv.URL)
+		cb.ReminderID = fmt.Sprintf("rem_%d", i)
+		entries = append(entries, r.commit(cb))
+	}
+	r.notify(entries...)
+	other.Root.Send(pid, &Notify{Entries: entries})
+	for _, entry := range entries {
+		r.waitState(entry.ID, persistence.OutboxSent)
+	}
+	ids := map[string]int{}
+	for _, req := range e.requests() {
+		ids[req.header.Get(HeaderID)]++
+	}
+	assert.Len(t, ids, n, "every answer posted")
+	for id, c := range ids {
+		assert.Equal(t, 1, c, "answer %s posted once", id)
+	}
 }

@@ -21,6 +21,8 @@ const (
 	outSent   outcome = iota // the EMR answered 2xx
 	outRetry                 // failed for a reason that may pass: still pending
 	outFailed                // failed for good
+	outGone                  // not pending any more: another process finished it
+	outWait                  // not posted: another process holds it, or the claim failed
 )
 
 // finished is one attempt's end, sent back to the actor.
@@ -28,7 +30,7 @@ type finished struct {
 	entry      persistence.OutboxEntry // Attempts as stored after the attempt
 	outcome    outcome
 	code       string        // http_<status>, timeout, transport or a reason; no patient data
-	retryAfter time.Duration // the EMR's Retry-After, for outRetry
+	retryAfter time.Duration // the EMR's Retry-After, for outRetry; when to look again, for outWait
 	err        error
 }
 
@@ -42,6 +44,9 @@ const maxAnswer = 64 << 10
 // attempt posts one callback and records the outcome; it runs outside the
 // actor, on copies.
 func attempt(o *Options, e persistence.OutboxEntry) *finished {
+	if f := claim(o, e); f != nil {
+		return f
+	}
 	p, err := o.Codec.decode(e)
 	if err != nil {
 		return failFor(o, e, "undecodable_payload", err)
@@ -83,6 +88,26 @@ func attempt(o *Options, e persistence.OutboxEntry) *finished {
 		return retryFor(o, e, code, retryAfter(res.Header.Get("Retry-After")), fmt.Errorf("post callback entry %s: %s", e.ID, res.Status))
 	}
 	return failFor(o, e, code, fmt.Errorf("post callback entry %s: refused with %s", e.ID, res.Status))
+}
+
+// claim takes e for this process before an attempt. It returns nil when
+// the attempt may go ahead, else why not: the entry is finished, or
+// another process holds it (look again when its lease ends), or the
+// store did not answer (look again soon).
+func claim(o *Options, e persistence.OutboxEntry) *finished {
+	ctx, cancel := context.WithTimeout(context.Background(), markTimeout)
+	defer cancel()
+	c, err := o.Store.Claim(ctx, Sender, e.ID, o.Holder, o.Now(), o.Lease)
+	switch {
+	case err != nil:
+		return &finished{entry: e, outcome: outWait, code: "store", retryAfter: o.RetryBase,
+			err: fmt.Errorf("claim callback entry %s: %w", e.ID, err)}
+	case c.Done:
+		return &finished{entry: e, outcome: outGone}
+	case !c.Held:
+		return &finished{entry: e, outcome: outWait, code: "leased_elsewhere", retryAfter: c.Until.Sub(o.Now())}
+	}
+	return nil
 }
 
 // retryFor keeps a failed callback pending for another attempt, or fails

@@ -34,6 +34,13 @@ type Options struct {
 	RetryBase, RetryCap time.Duration
 	// MaxInFlight bounds the requests at once; default 16.
 	MaxInFlight int
+	// Holder names this process run and Lease is how long a claim on a
+	// callback lasts: an answer is posted only under this process's lease,
+	// so two processes sharing the store never post it both (see
+	// persistence.OutboxLeases). Holder is required; Lease defaults to
+	// DefaultLease.
+	Holder string
+	Lease  time.Duration
 	// Now is the process clock: it stamps the signatures and the marks.
 	Now     func() time.Time
 	Metrics *metrics.Metrics
@@ -50,6 +57,9 @@ const (
 	DefaultRetryBase   = 2 * time.Second
 	DefaultRetryCap    = 10 * time.Minute
 	DefaultMaxInFlight = 16
+	// DefaultLease covers one attempt (Timeout) and recording it many
+	// times over.
+	DefaultLease = 2 * time.Minute
 )
 
 func (o *Options) defaults() {
@@ -67,6 +77,12 @@ func (o *Options) defaults() {
 	}
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = DefaultMaxInFlight
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
+	if o.Holder == "" {
+		o.Holder = persistence.NewHolder()
 	}
 	if o.Now == nil {
 		o.Now = time.Now

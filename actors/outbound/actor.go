@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -34,6 +35,11 @@ type sender struct {
 	// repeated callback does not make a second fallback (fallback.go).
 	fellBack map[string]bool
 	quit     chan struct{} // stops the age ticker
+	// parked counts the refused claims of entries another process holds
+	// (lease.go); hand gives back leases when the actor stops.
+	parked map[string]int
+	hand   *handover
+	life   uint64 // this instance among restarts (rescan)
 
 	// Reading pending entries (recovery.go): one read at a time; again
 	// asks for one more after it. settled holds the entries finished while
@@ -69,6 +75,9 @@ func newSender(opts Options) *sender {
 		force:    map[string]bool{},
 		waits:    map[string]time.Duration{},
 		fellBack: map[string]bool{},
+		parked:   map[string]int{},
+		hand:     newHandover(),
+		life:     lives.Add(1),
 	}
 }
 
@@ -80,8 +89,14 @@ func (s *sender) Receive(ctx actor.Context) {
 	case *actor.Started:
 		s.startAgeTicker(ctx)
 		s.reload(ctx)
+		s.nextRescan(ctx)
 	case *Reload:
 		s.reload(ctx)
+	case *rescan:
+		if m.life == s.life {
+			s.reload(ctx)
+			s.nextRescan(ctx)
+		}
 	case *loaded:
 		s.loadedBatch(ctx, m)
 	case *remark:
@@ -108,13 +123,16 @@ func (s *sender) Receive(ctx actor.Context) {
 		s.refreshAge()
 	case *actor.Stopping:
 		s.stopAgeTicker()
+		s.handOver()
 	case *actor.Restarting:
 		s.stopAgeTicker()
 		s.opts.Metrics.ActorRestarts.WithLabelValues("outbound").Inc()
 	}
 }
 
-// add queues entries on their lanes, once each.
+// add queues entries on their lanes, once each, in id (creation) order
+// behind the head of a busy lane: an entry another process made and a
+// read of the store found may be older than this process's own.
 func (s *sender) add(entries []persistence.OutboxEntry) {
 	for _, e := range entries {
 		if s.known[e.ID] || s.recent.has(e.ID) {
@@ -122,10 +140,19 @@ func (s *sender) add(entries []persistence.OutboxEntry) {
 		}
 		s.known[e.ID] = true
 		s.count++
-		if len(s.lanes[e.Lane]) == 0 && !s.busy[e.Lane] {
+		q := s.lanes[e.Lane]
+		if len(q) == 0 && !s.busy[e.Lane] {
 			s.order = append(s.order, e.Lane)
 		}
-		s.lanes[e.Lane] = append(s.lanes[e.Lane], e)
+		first := 0
+		if s.busy[e.Lane] {
+			first = 1 // its head is being sent or waits for a retry
+		}
+		i := len(q)
+		for i > first && q[i-1].ID > e.ID {
+			i--
+		}
+		s.lanes[e.Lane] = slices.Insert(q, i, e)
 	}
 	s.gauge()
 }
@@ -170,12 +197,18 @@ func (s *sender) arm(ctx actor.Context, wait time.Duration) {
 func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
 	s.running++
 	s.busy[e.Lane] = true
-	opts, force := s.opts, s.force[e.ID]
+	opts, force, hand := s.opts, s.force[e.ID], s.hand
 	system, self := ctx.ActorSystem(), ctx.Self()
 	opts.Sends.Add(1)
+	hand.begin(e.ID)
 	go func() {
 		defer opts.Sends.Done()
-		system.Root.Send(self, deliver(opts, e, force))
+		r := deliver(opts, e, force)
+		if hand.end(r) {
+			system.Root.Send(self, r)
+			return
+		}
+		orphaned(opts, r)
 	}()
 }
 

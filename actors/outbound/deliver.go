@@ -20,6 +20,8 @@ const (
 	outFailed                  // failed for good and (unless unrecorded) marked failed
 	outRetry                   // failed for a reason that may pass: still pending
 	outTemplate                // refused with 63016: send it again as a template
+	outHeld                    // another process holds it: the lane waits (lease.go)
+	outGone                    // no longer pending: another process finished it
 )
 
 // result is one finished attempt, sent back to the actor.
@@ -50,6 +52,10 @@ const codeStore = "store"
 func deliver(opts Options, e persistence.OutboxEntry, forceTemplate bool) *result {
 	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
 	defer cancel()
+	e, stop := claimToSend(ctx, opts, e)
+	if stop != nil {
+		return stop
+	}
 	msg, err := opts.Codec.Decode(e)
 	if err != nil {
 		return finalFailure(ctx, opts, e, err, "undecodable_payload", false)

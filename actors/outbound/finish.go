@@ -38,6 +38,20 @@ func (s *sender) finished(ctx actor.Context, r *result) {
 		s.order = append(s.order, lane)
 		s.schedule(ctx)
 		return
+	case outHeld:
+		wait := s.heldWait(id, r.entry.LeasedUntil)
+		s.log.Info("entry held by another process; its lane waits", "entry", id, "lane", lane, "in", wait)
+		s.lanes[lane][0] = r.entry
+		s.later(ctx, &retry{lane: lane}, wait)
+		s.schedule(ctx)
+		return
+	case outGone:
+		s.log.Info("entry finished by another process", "entry", id, "lane", lane)
+		s.leave(lane, id)
+		s.gauge()
+		s.forget(id)
+		s.schedule(ctx)
+		return
 	}
 	s.done(r)
 	if r.unrecorded != nil {
@@ -48,11 +62,11 @@ func (s *sender) finished(ctx actor.Context, r *result) {
 	s.schedule(ctx)
 }
 
-// done takes a sent or finally failed entry off its lane and counts it.
-func (s *sender) done(r *result) {
-	lane, id := r.entry.Lane, r.entry.ID
+// leave takes a lane's head entry off and lets the lane go on.
+func (s *sender) leave(lane, id string) {
 	delete(s.force, id)
 	delete(s.waits, id)
+	delete(s.parked, id)
 	s.busy[lane] = false
 	if q := s.lanes[lane]; len(q) > 0 && q[0].ID == id {
 		s.lanes[lane] = q[1:]
@@ -64,6 +78,12 @@ func (s *sender) done(r *result) {
 	} else {
 		s.order = append(s.order, lane)
 	}
+}
+
+// done takes a sent or finally failed entry off its lane and counts it.
+func (s *sender) done(r *result) {
+	lane, id := r.entry.Lane, r.entry.ID
+	s.leave(lane, id)
 	m := s.opts.Metrics
 	switch {
 	case r.outcome == outSent:

@@ -50,6 +50,16 @@ type Options struct {
 	// AgeEvery is how often the oldest-pending-age gauge is refreshed;
 	// default 5 s.
 	AgeEvery time.Duration
+	// Holder names this process run in outbox leases (lease.go); default
+	// the Codec's (Codec.WithLease), else a new persistence.NewHolder.
+	Holder string
+	// Lease is how long a claim holds an entry; default the Codec's, else
+	// DefaultLease.
+	Lease time.Duration
+	// Rescan is about how often the sender's pending entries are read
+	// again (±20 %), so that entries of a stopped process are taken over
+	// once their lease runs out; default DefaultRescan.
+	Rescan time.Duration
 	// Now is the process clock: the window and entry ages are measured
 	// with it. The rate limit and retry waits use real time.
 	Now     func() time.Time
@@ -65,6 +75,8 @@ const (
 	DefaultMaxAttempts = 8
 	DefaultRetryBase   = time.Second
 	DefaultRetryCap    = 60 * time.Second
+	DefaultLease       = 2 * time.Minute
+	DefaultRescan      = 30 * time.Second
 )
 
 func (o *Options) defaults() {
@@ -88,6 +100,21 @@ func (o *Options) defaults() {
 	}
 	if o.AgeEvery <= 0 {
 		o.AgeEvery = 5 * time.Second
+	}
+	if o.Holder == "" && o.Codec != nil {
+		o.Holder = o.Codec.holder
+	}
+	if o.Holder == "" {
+		o.Holder = persistence.NewHolder()
+	}
+	if o.Lease <= 0 && o.Codec != nil {
+		o.Lease = o.Codec.lease
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
+	if o.Rescan <= 0 {
+		o.Rescan = DefaultRescan
 	}
 	if o.Now == nil {
 		o.Now = time.Now

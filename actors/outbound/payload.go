@@ -62,11 +62,31 @@ func (k Kind) initiated() bool { return k != "" && k != KindReply }
 type Codec struct {
 	sealer persistence.Sealer
 	hasher *pii.Hasher
+	holder string        // lease holder of the entries it makes; "" none
+	lease  time.Duration // their lease, from their creation time
 }
 
 // NewCodec returns a codec sealing with sealer and hashing with hasher.
 func NewCodec(sealer persistence.Sealer, hasher *pii.Hasher) *Codec {
 	return &Codec{sealer: sealer, hasher: hasher}
+}
+
+// WithLease returns a copy of c whose entries are held by holder for
+// lease from their creation (persistence.OutboxLeases): the process that
+// commits an entry holds it from that commit on, so its outbound actor
+// sends it without claiming it first. holder is the process run's, the
+// one its outbound actors claim with (Options.Holder).
+func (c *Codec) WithLease(holder string, lease time.Duration) *Codec {
+	cp := *c
+	cp.holder, cp.lease = holder, lease
+	return &cp
+}
+
+// hold sets the lease an entry made at now starts with.
+func (c *Codec) hold(e *persistence.OutboxEntry, now time.Time) {
+	if c.holder != "" && c.lease > 0 {
+		e.Holder, e.LeasedUntil = c.holder, now.Add(c.lease)
+	}
 }
 
 // Lane is the ordering lane of a recipient.
@@ -95,7 +115,7 @@ func (c *Codec) Entries(now time.Time, sender string, msgs ...Message) ([]persis
 			if err != nil {
 				return nil, fmt.Errorf("seal outbound message: %w", err)
 			}
-			out = append(out, persistence.OutboxEntry{
+			e := persistence.OutboxEntry{
 				ID:        persistence.NewID(now),
 				Sender:    sender,
 				Lane:      c.Lane(m.To),
@@ -103,7 +123,9 @@ func (c *Codec) Entries(now time.Time, sender string, msgs ...Message) ([]persis
 				CreatedAt: now,
 				State:     persistence.OutboxPending,
 				UpdatedAt: now,
-			})
+			}
+			c.hold(&e, now)
+			out = append(out, e)
 		}
 	}
 	return out, nil
@@ -123,10 +145,12 @@ func (c *Codec) fallbackEntry(e persistence.OutboxEntry, m Message, now time.Tim
 	if err != nil {
 		return persistence.OutboxEntry{}, fmt.Errorf("seal fallback of outbox entry %s: %w", e.ID, err)
 	}
-	return persistence.OutboxEntry{
+	fb := persistence.OutboxEntry{
 		ID: e.ID + "t", Sender: e.Sender, Lane: e.Lane, Payload: sealed,
 		CreatedAt: e.CreatedAt, State: persistence.OutboxPending, UpdatedAt: now,
-	}, nil
+	}
+	c.hold(&fb, now)
+	return fb, nil
 }
 
 // Decode opens an entry's payload.

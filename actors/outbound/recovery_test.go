@@ -86,6 +86,19 @@ func (f *fakeOutbox) MarkFailed(context.Context, string, string, string, bool, t
 	return nil
 }
 
+// Claim grants every entry not yet marked sent: these tests have one
+// process.
+func (f *fakeOutbox) Claim(_ context.Context, _, id, _ string, now time.Time, lease time.Duration) (persistence.OutboxClaim, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.marked[id] > 0 {
+		return persistence.OutboxClaim{Done: true}, nil
+	}
+	return persistence.OutboxClaim{Held: true, Until: now.Add(lease)}, nil
+}
+
+func (f *fakeOutbox) Release(context.Context, string, string, ...string) error { return nil }
+
 func (f *fakeOutbox) runs() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -73,7 +73,7 @@ func newTwilioRig(t *testing.T, adjust func(*Options)) *twilioRig {
 	client, err := twilio.New(twilio.Options{AccountSID: testAccount, AuthToken: testToken, BaseURL: fake.URL(), Timeout: 300 * time.Millisecond})
 	require.NoError(t, err)
 	r := &twilioRig{
-		t: t, system: actor.NewActorSystem(), store: st, fake: fake, clock: clock, metrics: metrics.New(), codec: testCodec(),
+		t: t, system: actor.NewActorSystem(), store: st, fake: fake, clock: clock, metrics: metrics.New(), codec: testCodec().WithLease("rig-run", DefaultLease),
 		hosp: &config.Hospital{Code: "abc", Name: "ABC Hospital", Sender: testSender, Templates: config.Templates{
 			"push":                 {SID: sidPush, Variables: []string{"hospital", "body"}},
 			"appointment_reminder": {SID: sidReminder, Variables: []string{"patient_name", "when"}},

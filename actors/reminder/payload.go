@@ -76,11 +76,7 @@ func newID(now time.Time) string {
 	return fmt.Sprintf("rem_%011x%s", now.UnixMilli(), hex.EncodeToString(b[:]))
 }
 
-// NewHolder returns a lease holder name for one run of the firing loop:
-// the store tells leases apart by it alone, so it must differ between
-// processes and between runs of one process.
-func NewHolder() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return "run-" + hex.EncodeToString(b[:])
-}
+// NewHolder returns a lease holder name for one run of the firing loop
+// (persistence.NewHolder): the store tells leases apart by it alone, so it
+// must differ between processes and between runs of one process.
+func NewHolder() string { return persistence.NewHolder() }

@@ -88,7 +88,7 @@ func (s *Store) FireReminder(ctx context.Context, f persistence.Firing) error {
 			conflict = true
 			return nil
 		}
-		if err := putEntries(tx, f.Outbox); err != nil {
+		if err := s.putEntries(tx, f.Outbox); err != nil {
 			return err
 		}
 		next := rec

@@ -160,13 +160,15 @@ func decodeSnapshot(b []byte) (snapshotRecord, error) {
 }
 
 // entryRecord is a stored outbox entry; expiresAt is zero while pending.
+// leaseRun names the open of the store that wrote its lease (Store.run).
 type entryRecord struct {
 	persistence.OutboxEntry
 	expiresAt time.Time
+	leaseRun  uint64
 }
 
 func encodeEntry(e entryRecord) []byte {
-	w := newWriter(64 + len(e.ID) + len(e.Sender) + len(e.Lane) + len(e.Payload))
+	w := newWriter(80 + len(e.ID) + len(e.Sender) + len(e.Lane) + len(e.Holder) + len(e.Payload))
 	w.string(e.ID)
 	w.string(e.Sender)
 	w.string(e.Lane)
@@ -181,6 +183,9 @@ func encodeEntry(e entryRecord) []byte {
 	w.string(e.Status)
 	w.string(e.ErrorCode)
 	w.time(e.StatusAt)
+	w.string(e.Holder)
+	w.time(e.LeasedUntil)
+	w.uint(e.leaseRun)
 	return w.b
 }
 
@@ -202,6 +207,11 @@ func decodeEntry(b []byte) (entryRecord, error) {
 		e.Status = r.string()
 		e.ErrorCode = r.string()
 		e.StatusAt = r.time()
+	}
+	if r.more() { // entries stored before leases end here
+		e.Holder = r.string()
+		e.LeasedUntil = r.time()
+		e.leaseRun = r.uint()
 	}
 	return e, r.err
 }

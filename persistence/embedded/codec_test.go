@@ -20,6 +20,11 @@ func TestEntryRoundTrip(t *testing.T) {
 	out, err := decodeEntry(encodeEntry(in))
 	require.NoError(t, err)
 	assert.Equal(t, in, out, "zero expiresAt survives as zero")
+
+	in.Holder, in.LeasedUntil, in.leaseRun = "run-1", at.Add(time.Minute), 7
+	out, err = decodeEntry(encodeEntry(in))
+	require.NoError(t, err)
+	assert.Equal(t, in, out, "with a lease")
 }
 
 func TestSnapshotRoundTrip(t *testing.T) {

@@ -79,7 +79,7 @@ func (s *Store) Commit(ctx context.Context, c persistence.Commit) error {
 				return err
 			}
 		}
-		if err := putEntries(tx, c.Outbox); err != nil {
+		if err := s.putEntries(tx, c.Outbox); err != nil {
 			return err
 		}
 		if err := putSids(tx, c.MessageSids, now.Add(s.opts.DedupeTTL)); err != nil {

@@ -66,7 +66,7 @@ func (s *Store) EntryByProviderID(ctx context.Context, providerID string) (persi
 		if !found {
 			return persistence.ErrNotFound
 		}
-		out = rec.OutboxEntry
+		out = s.visible(rec)
 		return nil
 	})
 	if err != nil {

@@ -24,7 +24,7 @@ func (s *Store) Enqueue(ctx context.Context, entries ...persistence.OutboxEntry)
 	if len(entries) == 0 {
 		return nil
 	}
-	if err := s.batch(ctx, func(tx *bolt.Tx) error { return putEntries(tx, entries) }); err != nil {
+	if err := s.batch(ctx, func(tx *bolt.Tx) error { return s.putEntries(tx, entries) }); err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
 	return nil
@@ -52,7 +52,7 @@ func (s *Store) Pending(ctx context.Context, sender string, limit int) ([]persis
 			if err != nil {
 				return fmt.Errorf("outbox entry: %w", err)
 			}
-			out = append(out, rec.OutboxEntry)
+			out = append(out, s.visible(rec))
 		}
 		return nil
 	})
@@ -81,7 +81,7 @@ func (s *Store) Entry(ctx context.Context, sender, id string) (persistence.Outbo
 		if !live(rec.expiresAt, now) {
 			return persistence.ErrNotFound
 		}
-		out = rec.OutboxEntry
+		out = s.visible(rec)
 		return nil
 	})
 	if err != nil {
@@ -193,9 +193,10 @@ func markDone(tx *bolt.Tx, key []byte, rec *entryRecord, expiresAt time.Time) er
 	return nil
 }
 
-// putEntries stores new entries as pending; ids already stored for their
-// sender are skipped, which makes retried enqueues harmless.
-func putEntries(tx *bolt.Tx, entries []persistence.OutboxEntry) error {
+// putEntries stores new entries as pending, with the lease they carry;
+// ids already stored for their sender are skipped, which makes retried
+// enqueues harmless.
+func (s *Store) putEntries(tx *bolt.Tx, entries []persistence.OutboxEntry) error {
 	outbox, pending := tx.Bucket(bucketOutbox), tx.Bucket(bucketPending)
 	for _, e := range entries {
 		key := pairKey(e.Sender, e.ID)
@@ -203,7 +204,11 @@ func putEntries(tx *bolt.Tx, entries []persistence.OutboxEntry) error {
 			continue
 		}
 		e.State = persistence.OutboxPending
-		if err := outbox.Put(key, encodeEntry(entryRecord{OutboxEntry: e})); err != nil {
+		rec := entryRecord{OutboxEntry: e}
+		if e.Holder != "" {
+			rec.leaseRun = s.run
+		}
+		if err := outbox.Put(key, encodeEntry(rec)); err != nil {
 			return fmt.Errorf("outbox entry: %w", err)
 		}
 		if err := pending.Put(key, empty); err != nil {

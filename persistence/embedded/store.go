@@ -50,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -122,6 +123,10 @@ var _ persistence.Store = (*Store)(nil)
 type Store struct {
 	db   *bolt.DB
 	opts Options
+	// run names this open of the file in the outbox leases written
+	// through it: only one process can hold the file, so a lease written
+	// under another open is a stopped process's and no longer counts.
+	run uint64
 
 	writes  chan write    // to the group writer
 	writeMu sync.RWMutex  // held to queue a write; Close takes it to stop queueing
@@ -161,7 +166,7 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{db: db, opts: opts, swept: make(chan struct{}),
+	s := &Store{db: db, opts: opts, run: rand.Uint64() | 1, swept: make(chan struct{}),
 		writes: make(chan write, maxGroup), closing: make(chan struct{}), written: make(chan struct{})}
 	go s.writeLoop()
 	ctx, cancel := context.WithCancel(context.Background())

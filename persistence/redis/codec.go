@@ -72,6 +72,8 @@ const (
 	fieldRank      = "r" // persistence.StatusRank of fieldStatus
 	fieldErrorCode = "k"
 	fieldStatusAt  = "t"
+	fieldHolder    = "h" // lease holder; absent when nobody holds it
+	fieldLeased    = "q" // lease end, 20-digit ns (scripts compare it)
 )
 
 // decodeEntry turns an entry hash (HGETALL) into an OutboxEntry.
@@ -86,8 +88,14 @@ func decodeEntry(sender, id string, h map[string]string) (persistence.OutboxEntr
 		ProviderID: h[fieldProvider],
 		Status:     h[fieldStatus],
 		ErrorCode:  h[fieldErrorCode],
+		Holder:     h[fieldHolder],
 	}
 	var err error
+	if q := h[fieldLeased]; q != "" {
+		if e.LeasedUntil, err = parseFixedTime(q); err != nil {
+			return persistence.OutboxEntry{}, errCorrupt
+		}
+	}
 	if e.CreatedAt, err = parseTime(h[fieldCreated]); err != nil {
 		return persistence.OutboxEntry{}, errCorrupt
 	}

@@ -82,13 +82,14 @@ func newToken() string {
 //	ARGV: 1 expected version, 2 next version or "" without data, 3 token,
 //	      4 snapshot record, 5 retention ms, 6 dedupe ms, 7-9 the counts of
 //	      entries, sids and consent changes, 10 "1" with an inbound mark;
-//	      from 11 (id, lane, payload, created) per entry, then (subject,
+//	      from 11 (id, lane, payload, created, lease holder, lease end)
+//	      per entry, then (subject,
 //	      opted out, at, source, kind) per change, then the inbound time
 //	      (20-digit ns) when there is one; last (conversation, "1" to set
 //	      the wake mark, its data, wake ms, mark expiry unix ms)
 func (s *Store) commitArgs(c persistence.Commit, token string) ([]string, []any) {
 	keys := make([]string, 0, 4+2*len(c.Outbox)+len(c.MessageSids)+3*len(c.Consent))
-	args := make([]any, 0, 16+4*len(c.Outbox)+5*len(c.Consent))
+	args := make([]any, 0, 16+6*len(c.Outbox)+5*len(c.Consent))
 	keys = append(keys, s.keys.snapshot(c.Key))
 	next, record := "", []byte(nil)
 	if c.Snapshot.Data != nil {

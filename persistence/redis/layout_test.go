@@ -27,7 +27,8 @@ func TestKeyLayout(t *testing.T) {
 
 	c := turn("conv", 0)
 	sent := c.Outbox[0]
-	pending := persistence.OutboxEntry{ID: persistence.NewID(time.Now()), Sender: "S1", Lane: "conv", Payload: []byte("x")}
+	pending := persistence.OutboxEntry{ID: persistence.NewID(time.Now()), Sender: "S1", Lane: "conv", Payload: []byte("x"),
+		Holder: "run-a", LeasedUntil: time.Unix(1700000000, 7)}
 	c.Outbox = append(c.Outbox, pending)
 	at := time.Unix(1700000000, 5)
 	c.Consent = []persistence.ConsentChange{
@@ -104,6 +105,10 @@ func TestKeyLayout(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"d": "failed", "r": "5", "k": "63016", "t": "1700000000000000005"},
 		map[string]string{"d": entry["d"], "r": entry["r"], "k": entry["k"], "t": entry["t"]}, "delivery status fields")
+	entry, err = admin.HGetAll(ctx, prefix+"o:2:S1:"+pending.ID).Result()
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"h": "run-a", "q": "01700000000000000007"},
+		map[string]string{"h": entry["h"], "q": entry["q"]}, "lease fields: holder, 20-digit end")
 	index, err := admin.Get(ctx, prefix+"v:SMx").Result()
 	require.NoError(t, err)
 	assert.Equal(t, "2:S1:"+sent.ID, index)

@@ -31,11 +31,12 @@ func (s *Store) Enqueue(ctx context.Context, entries ...persistence.OutboxEntry)
 }
 
 // appendEntries adds each entry's keys (entry hash, pending set) and
-// arguments (id, lane, payload, created) in putEntriesLua's layout.
+// arguments (id, lane, payload, created, lease holder, lease end) in
+// putEntriesLua's layout.
 func (s *Store) appendEntries(keys []string, args []any, entries []persistence.OutboxEntry) ([]string, []any) {
 	for _, e := range entries {
 		keys = append(keys, s.keys.entry(e.Sender, e.ID), s.keys.pending(e.Sender))
-		args = append(args, e.ID, e.Lane, e.Payload, formatTime(e.CreatedAt))
+		args = append(args, e.ID, e.Lane, e.Payload, formatTime(e.CreatedAt), e.Holder, fixedTime(e.LeasedUntil))
 	}
 	return keys, args
 }

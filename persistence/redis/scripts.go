@@ -31,15 +31,20 @@ func newScript(name, src string) *script {
 // putEntriesLua stores new outbox entries as pending, skipping ids the
 // sender already has (so a retried enqueue neither duplicates nor revives
 // an entry). Entry i uses KEYS[k], KEYS[k+1] (entry hash, pending set) and
-// ARGV[a..a+3] (id, lane, payload, created); it returns the next k and a.
+// ARGV[a..a+5] (id, lane, payload, created, lease holder, lease end as
+// 20-digit ns); an entry without a holder gets no lease fields. It returns
+// the next k and a.
 const putEntriesLua = `
 local function put_entries(k, a, n)
   for _ = 1, n do
     if redis.call('EXISTS', KEYS[k]) == 0 then
       redis.call('HSET', KEYS[k], 'l', ARGV[a + 1], 'p', ARGV[a + 2], 'c', ARGV[a + 3], 's', 'pending', 'a', '0')
+      if ARGV[a + 4] ~= '' then
+        redis.call('HSET', KEYS[k], 'h', ARGV[a + 4], 'q', ARGV[a + 5])
+      end
       redis.call('ZADD', KEYS[k + 1], 0, ARGV[a])
     end
-    k, a = k + 2, a + 4
+    k, a = k + 2, a + 6
   end
   return k, a
 end
@@ -149,6 +154,7 @@ return 1
 var allScripts = []*script{
 	commitScript, enqueueScript, markScript, statusScript, rememberScript, mediaScript,
 	putReminderScript, claimScript, fireScript, cancelReminderScript,
+	claimEntryScript, releaseEntriesScript,
 }
 
 // loadScripts puts every script into Redis's cache at start-up, which also

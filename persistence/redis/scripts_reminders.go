@@ -136,7 +136,7 @@ return out
 // gone set, then (entry, pending) per outbox entry. ARGV: 1 prefix, 2
 // hospital, 3 id, 4 ref, 5 holder, 6 next due (20-digit ns, "" for
 // none), 7 next score (ms), 8 at (ns), 9 retention (ms), 10 entry count,
-// 11 wall clock (ms), from 12 (id, lane, payload, created) per entry. Answers "missing",
+// 11 wall clock (ms), from 12 the entries as putEntriesLua takes them. Answers "missing",
 // "conflict" (not scheduled, or another holder: nothing written) or
 // "ok".
 var fireScript = newScript("fire", `#!lua

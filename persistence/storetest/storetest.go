@@ -26,6 +26,18 @@
 //     harmless. MarkFailed adds one to Attempts and sets LastError and
 //     UpdatedAt; final sets State failed and leaves the pending set, non-final
 //     keeps a pending entry pending at its place in ID order.
+//   - Outbox leases (persistence.OutboxLeases): entries are stored with
+//     the Holder and LeasedUntil they carry (Enqueue, Commit and
+//     FireReminder alike; a retried enqueue leaves the stored lease).
+//     Claim grants an entry nobody holds, one whose lease ended at or
+//     before now, or one the claimer holds (renewing it to now+lease);
+//     it refuses another holder's live lease with that lease's end, and
+//     answers Done for an entry that is not pending or unknown. A
+//     non-final MarkFailed keeps the lease. Release clears only the
+//     given holder's leases of pending entries. Claims of one entry
+//     racing from many holders grant it to one. A backend only one
+//     process can open at a time may drop leases at the next open
+//     (embedded does; this suite does not check across opens).
 //   - Sent and failed entries expire Retention after they were marked (they
 //     hold sealed patient data); pending entries never expire.
 //   - A MessageSid is Seen from the commit that carried it until DedupeTTL.
@@ -139,7 +151,7 @@ func Run(t *testing.T, open func(t *testing.T) persistence.Store, opts ...Option
 	var checks []check
 	for _, group := range [][]check{
 		snapshotChecks, wakeChecks, metaChecks, outboxChecks, dedupeChecks, consentChecks,
-		consentKindChecks, reminderChecks, claimChecks, claimRaceChecks, deliveryChecks,
+		consentKindChecks, reminderChecks, claimChecks, claimRaceChecks, outboxLeaseChecks, deliveryChecks,
 		idempotencyChecks, mediaChecks, lifecycleChecks, concurrencyChecks, expiryChecks,
 		moreExpiryChecks,
 	} {

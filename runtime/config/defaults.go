@@ -24,6 +24,7 @@ const (
 	EnvRedisPrefix      = "FRONTDESK_REDIS_PREFIX"
 	EnvSimulator        = "FRONTDESK_SIMULATOR"
 	EnvSimulatorToken   = "FRONTDESK_SIMULATOR_TOKEN"
+	EnvOutboxLease      = "FRONTDESK_OUTBOX_LEASE"
 )
 
 // Defaults applied when a variable or field is unset. They make a bare
@@ -36,10 +37,14 @@ const (
 	DefaultPassivateAfter   = 2 * time.Minute
 	DefaultRetention        = 30 * 24 * time.Hour
 	DefaultCommitMaxBatch   = 256
-	DefaultRedisPrefix      = "fd:"
-	DefaultLogLevel         = "info"
-	DefaultTimezone         = "Asia/Kolkata"
-	DefaultEMRTimeout       = 5 * time.Second
+	// DefaultOutboxLease matches outbound.DefaultLease; MinOutboxLease
+	// leaves a send attempt and two processes' clock skew room inside it.
+	DefaultOutboxLease = 2 * time.Minute
+	MinOutboxLease     = 10 * time.Second
+	DefaultRedisPrefix = "fd:"
+	DefaultLogLevel    = "info"
+	DefaultTimezone    = "Asia/Kolkata"
+	DefaultEMRTimeout  = 5 * time.Second
 	// MaxEMRTimeout bounds emr.timeout: Twilio waits at most 15 s for a
 	// webhook, and a patient waiting a minute has already given up.
 	MaxEMRTimeout = 60 * time.Second

@@ -46,6 +46,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if raw := env(EnvCommitMaxWait); raw != "" {
 		cfg.CommitMaxWait = loadDuration(EnvCommitMaxWait, raw, 0, bad)
 	}
+	cfg.OutboxLease = loadDuration(EnvOutboxLease, env(EnvOutboxLease), DefaultOutboxLease, bad)
+	if cfg.OutboxLease > 0 && (cfg.OutboxLease < MinOutboxLease || cfg.OutboxLease > time.Hour) {
+		bad(EnvOutboxLease, "must be from %s to 1h", MinOutboxLease)
+	}
 	cfg.OldKeys = Secret(env(EnvOldKeys))
 	cfg.RedisPrefix = orDefault(env(EnvRedisPrefix), DefaultRedisPrefix)
 	if strings.ContainsAny(cfg.RedisPrefix, " \t\r\n") || len(cfg.RedisPrefix) > 64 {

@@ -115,6 +115,9 @@ func TestLoadRejectsBadEnvironment(t *testing.T) {
 		{"batch not a number", map[string]string{EnvCommitMaxBatch: "lots"}, `FRONTDESK_COMMIT_MAX_BATCH: "lots" must be a whole number from 1 to 10000`},
 		{"batch zero", map[string]string{EnvCommitMaxBatch: "0"}, `FRONTDESK_COMMIT_MAX_BATCH: "0" must be a whole number from 1 to 10000`},
 		{"max wait negative", map[string]string{EnvCommitMaxWait: "-1ms"}, `FRONTDESK_COMMIT_MAX_WAIT: "-1ms" must be greater than zero`},
+		{"lease too short", map[string]string{EnvOutboxLease: "2s"}, "FRONTDESK_OUTBOX_LEASE: must be from 10s to 1h"},
+		{"lease too long", map[string]string{EnvOutboxLease: "2h"}, "FRONTDESK_OUTBOX_LEASE: must be from 10s to 1h"},
+		{"lease not a duration", map[string]string{EnvOutboxLease: "soon"}, `FRONTDESK_OUTBOX_LEASE: "soon" is not a Go duration`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,12 +160,14 @@ func TestLoadStoreTuning(t *testing.T) {
 	k2 := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{2}, 32))
 	cfg, err := Load(envOf(map[string]string{
 		EnvOldKeys: k1 + ", " + k2, EnvRetention: "72h", EnvCommitMaxBatch: "64", EnvCommitMaxWait: "500us",
+		EnvOutboxLease: "15s",
 	}))
 	require.NoError(t, err)
 	assert.Equal(t, [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)}, cfg.OldKeyBytes())
 	assert.Equal(t, 72*time.Hour, cfg.Retention)
 	assert.Equal(t, 64, cfg.CommitMaxBatch)
 	assert.Equal(t, 500*time.Microsecond, cfg.CommitMaxWait)
+	assert.Equal(t, 15*time.Second, cfg.OutboxLease)
 	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg), k1, "old keys never print")
 
 	def, err := Load(envOf(nil))
@@ -170,5 +175,6 @@ func TestLoadStoreTuning(t *testing.T) {
 	assert.Equal(t, DefaultRetention, def.Retention)
 	assert.Equal(t, DefaultCommitMaxBatch, def.CommitMaxBatch)
 	assert.Zero(t, def.CommitMaxWait)
+	assert.Equal(t, DefaultOutboxLease, def.OutboxLease)
 	assert.Empty(t, def.OldKeyBytes())
 }

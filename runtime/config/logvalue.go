@@ -47,6 +47,7 @@ func (c Config) summary() []slog.Attr {
 		slog.String("twilio_api_base_url", c.TwilioAPIBaseURL),
 		slog.Duration("session_timeout", c.SessionTimeout),
 		slog.Duration("passivate_after", c.PassivateAfter),
+		slog.Duration("outbox_lease", c.OutboxLease),
 		slog.String("log_level", c.LogLevel),
 		slog.Bool("simulator", c.Simulator),
 		slog.Bool("simulator_token_set", c.SimulatorToken != ""),

@@ -1,0 +1,81 @@
+package persistence
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"time"
+)
+
+// Several processes may send for one sender from one store (two replicas,
+// or the old and the new process of a rolling deploy), and each reads the
+// sender's pending entries at start-up and now and then. Without more, a
+// process would send an entry that another one is sending at that moment:
+// a patient would get the message twice. So an entry is sent only under a
+// lease: the process that makes an entry holds it first (Enqueue, Commit
+// and FireReminder store OutboxEntry.Holder and LeasedUntil as given, in
+// the same atomic write), and any other process must Claim it, which the
+// store refuses while that lease is live. A send starts only with enough
+// of its lease left to finish within it, so two processes never send one
+// entry at once while their clocks agree to within that margin.
+//
+// MarkSent and a final MarkFailed end the lease with the entry: it is no
+// longer pending, and a claim answers Done. A lease that runs out (its
+// process was killed) lets another process claim the entry and send it;
+// when the killed process had already handed it to Twilio, the patient
+// gets it twice. That is the one duplicate leases leave, and it needs a
+// crash in the moment between Twilio's acceptance and the mark.
+//
+// Leases are compared with the now the caller passes, like reminder
+// leases. A holder names one process run (not a node), so a restarted
+// process never mistakes the leases of its previous run for its own. A
+// backend that only one process can open at a time (the embedded file)
+// may treat leases written before it was opened as ended: their holder is
+// gone.
+
+// OutboxLeases lets a process take pending outbox entries to send.
+type OutboxLeases interface {
+	// Claim leases entry id of sender to holder until now+lease, unless
+	// another holder's lease on it is live (ends after now); a claim by
+	// the holder itself renews its lease. An entry that is not pending
+	// (sent, failed for good, unknown or expired) is Done and never
+	// claimed. holder must be non-empty and lease positive.
+	Claim(ctx context.Context, sender, id, holder string, now time.Time, lease time.Duration) (OutboxClaim, error)
+	// Release ends holder's leases on those of ids still pending, so that
+	// another process may send them at once: a process stopping with
+	// entries it did not send hands them over. Entries another holder
+	// leases, and unknown ids, are left alone.
+	Release(ctx context.Context, sender, holder string, ids ...string) error
+}
+
+// OutboxClaim is the answer to a claim.
+type OutboxClaim struct {
+	// Held means the claimer holds the entry until Until and may send it.
+	Held bool
+	// Done means the entry is no longer pending: nobody may send it.
+	Done bool
+	// Until is the end of the live lease: the claimer's when Held,
+	// another holder's when neither Held nor Done.
+	Until time.Time
+}
+
+// ValidateOutboxClaim refuses a Claim no backend could serve.
+func ValidateOutboxClaim(holder string, lease time.Duration) error {
+	if holder == "" {
+		return errors.New("outbox claim without lease holder")
+	}
+	if lease <= 0 {
+		return errors.New("outbox claim with a lease that is not positive")
+	}
+	return nil
+}
+
+// NewHolder returns a lease holder name for one process run: stores tell
+// leases (of outbox entries and reminders) apart by it alone, so it must
+// differ between processes and between runs of one process.
+func NewHolder() string {
+	var b [8]byte
+	rand.Read(b[:]) // never fails: it crashes the program first (Go 1.24)
+	return "run-" + hex.EncodeToString(b[:])
+}

@@ -1,0 +1,93 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/frontdesk-health/frontdesk/persistence"
+)
+
+// Claim leases one pending outbox entry with one script run
+// (claimEntryScript). Concurrent claims share the group writer's
+// pipelines like every other write.
+func (s *Store) Claim(ctx context.Context, sender, id, holder string, now time.Time, lease time.Duration) (persistence.OutboxClaim, error) {
+	if err := s.check(ctx); err != nil {
+		return persistence.OutboxClaim{}, fmt.Errorf("claim outbox entry: %w", err)
+	}
+	if err := persistence.ValidateOutboxClaim(holder, lease); err != nil {
+		return persistence.OutboxClaim{}, fmt.Errorf("claim outbox entry: %w", err)
+	}
+	until := now.Add(lease)
+	reply, err := s.run(ctx, claimEntryScript, []string{s.keys.entry(sender, id)},
+		[]any{holder, fixedTime(now), fixedTime(until)})
+	if err != nil {
+		return persistence.OutboxClaim{}, fmt.Errorf("claim outbox entry: %w", err)
+	}
+	answer, _ := reply.(string)
+	switch {
+	case answer == "ok":
+		return persistence.OutboxClaim{Held: true, Until: until}, nil
+	case answer == "done":
+		return persistence.OutboxClaim{Done: true}, nil
+	case len(answer) == fixedTimeWidth:
+		other, err := parseFixedTime(answer)
+		if err != nil {
+			return persistence.OutboxClaim{}, fmt.Errorf("claim outbox entry: %w", err)
+		}
+		return persistence.OutboxClaim{Until: other}, nil
+	}
+	return persistence.OutboxClaim{}, errors.New("claim outbox entry: unexpected answer from redis")
+}
+
+// Release ends holder's leases on ids with one script run
+// (releaseEntriesScript).
+func (s *Store) Release(ctx context.Context, sender, holder string, ids ...string) error {
+	if err := s.check(ctx); err != nil {
+		return fmt.Errorf("release outbox entries: %w", err)
+	}
+	if holder == "" {
+		return errors.New("release outbox entries: no lease holder")
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = s.keys.entry(sender, id)
+	}
+	if _, err := s.run(ctx, releaseEntriesScript, keys, []any{holder}); err != nil {
+		return fmt.Errorf("release outbox entries: %w", err)
+	}
+	return nil
+}
+
+// claimEntryScript leases an outbox entry. KEYS: the entry hash. ARGV:
+// holder, now and the new lease end (both 20-digit ns, which compare as
+// strings). Answers "done" when the entry is missing or not pending, the
+// live lease's end when another holder has one, else "ok" having set
+// holder and lease end.
+var claimEntryScript = newScript("claim-entry", `#!lua
+local state, holder, leased = unpack(redis.call('HMGET', KEYS[1], 's', 'h', 'q'))
+if state ~= 'pending' then
+  return 'done'
+end
+if holder and holder ~= '' and holder ~= ARGV[1] and leased and leased > ARGV[2] then
+  return leased
+end
+redis.call('HSET', KEYS[1], 'h', ARGV[1], 'q', ARGV[3])
+return 'ok'
+`)
+
+// releaseEntriesScript ends a holder's leases. KEYS: entry hashes. ARGV:
+// the holder. Entries not pending or held by another are left alone.
+var releaseEntriesScript = newScript("release-entries", `#!lua
+for i = 1, #KEYS do
+  local state, holder = unpack(redis.call('HMGET', KEYS[i], 's', 'h'))
+  if state == 'pending' and holder == ARGV[1] then
+    redis.call('HDEL', KEYS[i], 'h', 'q')
+  end
+end
+return 'ok'
+`)
