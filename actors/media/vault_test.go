@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,36 +17,19 @@ import (
 	"github.com/frontdesk-health/frontdesk/persistence"
 	"github.com/frontdesk-health/frontdesk/persistence/embedded"
 	"github.com/frontdesk-health/frontdesk/persistence/seal"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 )
-
-// testClock is a settable clock.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // vaultRig is a vault on a real embedded store.
 type vaultRig struct {
 	vault *Vault
 	store *embedded.Store
-	clock *testClock
+	clock *storetest.Clock
 }
 
 func newVaultRig(t *testing.T, hashKey []byte) *vaultRig {
 	t.Helper()
-	clock := &testClock{now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	clock := storetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "frontdesk.db"), embedded.Options{Now: clock.Now})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })

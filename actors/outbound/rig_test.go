@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/outbound/twilio/twiliotest"
 	"github.com/frontdesk-health/frontdesk/persistence"
 	"github.com/frontdesk-health/frontdesk/persistence/embedded"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 	"github.com/frontdesk-health/frontdesk/runtime/metrics"
 )
@@ -31,24 +31,6 @@ const (
 	sidReminder = "HXfedcba9876543210fedcba9876543210"
 )
 
-// testClock is the process clock the tests move.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // twilioRig is one outbound actor sending to a fake Twilio.
 type twilioRig struct {
 	t       *testing.T
@@ -56,7 +38,7 @@ type twilioRig struct {
 	pid     *actor.PID
 	store   *embedded.Store
 	fake    *twiliotest.Server
-	clock   *testClock
+	clock   *storetest.Clock
 	metrics *metrics.Metrics
 	codec   *Codec
 	hosp    *config.Hospital
@@ -66,7 +48,7 @@ type twilioRig struct {
 // newTwilioRig starts the actor; adjust changes its options first.
 func newTwilioRig(t *testing.T, adjust func(*Options)) *twilioRig {
 	t.Helper()
-	clock := &testClock{now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	clock := storetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "fd.db"), embedded.Options{Now: clock.Now, SweepInterval: -1})
 	require.NoError(t, err)
 	fake := twiliotest.NewServer(t, testAccount, testToken)

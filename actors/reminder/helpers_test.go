@@ -14,6 +14,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/persistence"
 	"github.com/frontdesk-health/frontdesk/persistence/embedded"
 	"github.com/frontdesk-health/frontdesk/persistence/seal"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 	"github.com/frontdesk-health/frontdesk/runtime/metrics"
 	"github.com/frontdesk-health/frontdesk/runtime/pii"
@@ -39,30 +40,6 @@ func mustZone(name string) *time.Location {
 	return loc
 }
 
-// clock is a settable process clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // hospitals: abc in Kolkata without quiet hours, with a callback secret;
 // ny in New York with quiet hours 21:00-08:00 and no callback secret.
 func testHospitals() map[string]*config.Hospital {
@@ -77,7 +54,7 @@ func testHospitals() map[string]*config.Hospital {
 // env is the reminders capability over a real embedded store.
 type env struct {
 	t         *testing.T
-	clock     *clock
+	clock     *storetest.Clock
 	store     persistence.Store
 	sealer    *seal.Keyring
 	hasher    *pii.Hasher
@@ -89,14 +66,14 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	c := &clock{now: t0}
+	c := storetest.NewClock(t0)
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "r.db"), embedded.Options{Now: c.Now, SweepInterval: -1})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	return newEnvOn(t, c, st, testKeyring(t))
 }
 
-func newEnvOn(t *testing.T, c *clock, st persistence.Store, ring *seal.Keyring) *env {
+func newEnvOn(t *testing.T, c *storetest.Clock, st persistence.Store, ring *seal.Keyring) *env {
 	e := &env{
 		t: t, clock: c, store: st, sealer: ring,
 		hasher:    pii.NewHasher([]byte("reminder-test-hash-key-0123456789")),

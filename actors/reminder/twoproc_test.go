@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 )
 
 // Two processes on one Redis fire every reminder once: while one of them
@@ -21,7 +22,7 @@ func TestTwoProcessesFireEachReminderOnce(t *testing.T) {
 	prefix := testPrefix(t, url)
 	ctx := context.Background()
 	stA, stB, stA2 := openRedis(t, url, prefix), openRedis(t, url, prefix), openRedis(t, url, prefix)
-	e := newEnvOn(t, &clock{}, stA, testKeyring(t))
+	e := newEnvOn(t, storetest.NewClock(time.Time{}), stA, testKeyring(t))
 	sched := NewScheduler(SchedulerOptions{Store: stA, Sealer: e.sealer, Hasher: e.hasher})
 	sent := newOutbox(e.codec)
 	fast := func(o *ActorOptions) { o.Lease, o.Poll, o.Batch = time.Second, 50*time.Millisecond, 64 }

@@ -2,13 +2,13 @@ package demo
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontdesk-health/frontdesk/emr"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 )
 
 // ist is the demo hospital's zone in tests.
@@ -18,28 +18,10 @@ var ist = india()
 // 09:30 in India.
 var tuesday0930 = time.Date(2025, time.January, 7, 9, 30, 0, 0, ist)
 
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // newAt returns a demo EMR whose clock starts at now, and that clock.
-func newAt(t *testing.T, now time.Time) (*EMR, *clock) {
+func newAt(t *testing.T, now time.Time) (*EMR, *storetest.Clock) {
 	t.Helper()
-	c := &clock{t: now}
+	c := storetest.NewClock(now)
 	return New(Options{Now: c.Now}), c
 }
 

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,38 +22,22 @@ import (
 	"github.com/frontdesk-health/frontdesk/persistence"
 	"github.com/frontdesk-health/frontdesk/persistence/embedded"
 	"github.com/frontdesk-health/frontdesk/persistence/seal"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 	"github.com/frontdesk-health/frontdesk/runtime/metrics"
 )
 
 var pdf = []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // rig serves the route over a vault on a real embedded store.
 type rig struct {
 	srv   *httptest.Server
 	vault *fdmedia.Vault
-	clock *clock
+	clock *storetest.Clock
 }
 
 func newRig(t *testing.T, opener func(*fdmedia.Vault) Opener) *rig {
 	t.Helper()
-	r := &rig{clock: &clock{now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}}
+	r := &rig{clock: storetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))}
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "frontdesk.db"), embedded.Options{Now: r.clock.Now})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })

@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// Clock is a fake clock for backends that read time through a function
-// (an Options.Now field). The suite moves it forward to cross retention and
-// dedupe TTLs without waiting. It is safe for concurrent use.
+// Clock is a fake clock for code that reads time through a function (an
+// Options.Now field, runtime.WithClock): the store suite moves it forward
+// to cross retention and dedupe TTLs without waiting, and the actor and
+// end-to-end tests use it the same way. It is safe for concurrent use.
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -31,4 +32,11 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
 }

@@ -15,6 +15,7 @@ import (
 	demoemr "github.com/frontdesk-health/frontdesk/emr/demo"
 	"github.com/frontdesk-health/frontdesk/emr/restapi"
 	"github.com/frontdesk-health/frontdesk/emr/restapi/restapitest"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 	"github.com/frontdesk-health/frontdesk/runtime"
 )
 
@@ -257,7 +258,7 @@ const (
 // harness's start time before that).
 func svcStartDemo(t *testing.T, opts ...runtime.Option) (*harness, *demoemr.EMR) {
 	t.Helper()
-	var clk atomic.Pointer[clock]
+	var clk atomic.Pointer[storetest.Clock]
 	now := func() time.Time {
 		if c := clk.Load(); c != nil {
 			return c.Now()

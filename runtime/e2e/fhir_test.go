@@ -15,6 +15,7 @@ import (
 
 	"github.com/frontdesk-health/frontdesk/actors/outbound/twilio/twiliotest"
 	"github.com/frontdesk-health/frontdesk/emr/fhir/fhirtest"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 	"github.com/frontdesk-health/frontdesk/runtime"
 )
 
@@ -56,7 +57,7 @@ func fhirStart(t *testing.T, departments string, opts ...runtime.Option) (*harne
 	h := &harness{
 		t:       t,
 		twilio:  twiliotest.NewServer(t, accountSID, authToken),
-		clock:   &clock{now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}, // a Tuesday, 15:30 IST
+		clock:   storetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)), // a Tuesday, 15:30 IST
 		dataDir: t.TempDir(),
 		logs:    &syncBuffer{},
 	}

@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/outbound/twilio/twiliotest"
 	"github.com/frontdesk-health/frontdesk/emr/restapi/restapitest"
 	"github.com/frontdesk-health/frontdesk/http/webhook"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 	"github.com/frontdesk-health/frontdesk/runtime"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 )
@@ -42,24 +42,6 @@ const (
 	demo = "demo"
 )
 
-// clock is a settable clock shared by the process under test.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // harness is one process under test with its fakes.
 type harness struct {
 	t       *testing.T
@@ -69,7 +51,7 @@ type harness struct {
 	twilio  *twiliotest.Server
 	emr     *restapitest.Server
 	media   *twilioMedia // Twilio's media hosts (media_test.go)
-	clock   *clock
+	clock   *storetest.Clock
 	dataDir string
 	opts    []runtime.Option
 	logs    *syncBuffer
@@ -146,7 +128,7 @@ func startYAML(t *testing.T, tmpl string, extra map[string]string, opts ...runti
 		t:       t,
 		twilio:  twiliotest.NewServer(t, accountSID, authToken),
 		emr:     restapitest.NewServer(t),
-		clock:   &clock{now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}, // a Tuesday, 15:30 IST
+		clock:   storetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)), // a Tuesday, 15:30 IST
 		dataDir: t.TempDir(),
 		logs:    &syncBuffer{},
 	}

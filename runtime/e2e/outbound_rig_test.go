@@ -18,6 +18,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/outbound/twilio/twiliotest"
 	"github.com/frontdesk-health/frontdesk/emr/restapi/restapitest"
 	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/persistence/storetest"
 	"github.com/frontdesk-health/frontdesk/runtime"
 )
 
@@ -118,7 +119,7 @@ func startOutbound(t *testing.T, opts ...runtime.Option) (*harness, *outboxTap) 
 		t:       t,
 		twilio:  twiliotest.NewServer(t, accountSID, authToken),
 		emr:     restapitest.NewServer(t),
-		clock:   &clock{now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)},
+		clock:   storetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)),
 		dataDir: t.TempDir(),
 		logs:    &syncBuffer{},
 	}
