@@ -90,6 +90,12 @@ func (f *firer) decide(ctx context.Context, r persistence.Reminder, now time.Tim
 		f.log.Error("reminder of a hospital no longer configured: retired unsent", "hospital", r.Hospital, "reminder", r.ID)
 		return plan{result: ResultDropped}, nil
 	}
+	if !h.IsActive() {
+		// An inactive hospital (active: false) has stopped using the bot:
+		// its API refuses new reminders, and the ones it left say nothing.
+		f.log.Warn("reminder of an inactive hospital: retired unsent", "hospital", r.Hospital, "reminder", r.ID)
+		return plan{result: ResultDropped}, nil
+	}
 	spec, err := openSpec(f.o.Sealer, r)
 	if err != nil {
 		f.log.Error("unreadable reminder: retired unsent", "hospital", r.Hospital, "reminder", r.ID, "err", err)

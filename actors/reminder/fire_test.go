@@ -208,6 +208,18 @@ func TestFireRetiresWhatCannotGoOut(t *testing.T) {
 		assert.Equal(t, map[string]string{v.ID: ResultDropped}, e.fireDue(newOutbox(e.codec)))
 		assert.Equal(t, persistence.ReminderFired, e.stored("abc", v.ID).State, "retired, not claimed again and again")
 	})
+	t.Run("hospital no longer active", func(t *testing.T) {
+		e := newEnv(t)
+		v := e.schedule("abc", Spec{Kind: KindFollowUp, Phone: patient, At: ptr(t0.Add(time.Hour))})
+		inactive := *e.hospitals["abc"]
+		inactive.Active = ptr(false)
+		e.hospitals["abc"] = &inactive
+		e.clock.Advance(time.Hour)
+		sent := newOutbox(e.codec)
+		assert.Equal(t, map[string]string{v.ID: ResultDropped}, e.fireDue(sent))
+		assert.Empty(t, sent.messages(), "an inactive hospital messages nobody")
+		assert.Equal(t, persistence.ReminderFired, e.stored("abc", v.ID).State, "retired, not claimed again and again")
+	})
 	t.Run("payload sealed with a key this process lacks", func(t *testing.T) {
 		e := newEnv(t)
 		v := e.schedule("abc", Spec{Kind: KindFollowUp, Phone: patient, At: ptr(t0.Add(time.Hour))})
