@@ -127,7 +127,7 @@ func (f *firer) decide(ctx context.Context, r persistence.Reminder, now time.Tim
 
 // entries are the outbox entries of one reminder message.
 func (f *firer) entries(h *config.Hospital, spec Spec, now time.Time) ([]persistence.OutboxEntry, error) {
-	v := facts(h, spec)
+	v := facts(f.o.Catalog, h, spec)
 	return f.o.Codec.Entries(now, h.Sender, message(h, spec, v, text(f.o.Catalog, h, spec.Kind, v)))
 }
 
@@ -137,7 +137,7 @@ func (f *firer) entries(h *config.Hospital, spec Spec, now time.Time) ([]persist
 func due(r persistence.Reminder, h *config.Hospital, s Spec) *flow.ReminderDue {
 	d := &flow.ReminderDue{
 		ID: r.ID + "@" + strconv.FormatInt(r.Due.UnixMilli(), 10), ReminderID: r.ID, Hospital: h.Code, Kind: s.Kind,
-		Variables: facts(h, s), CallbackURL: s.CallbackURL,
+		Variables: known(s), CallbackURL: s.CallbackURL, // the conversation writes `when` in the patient's language
 	}
 	if a := s.Appointment; a != nil {
 		d.AppointmentID, d.AppointmentStart = a.ID, a.Start

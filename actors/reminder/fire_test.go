@@ -32,8 +32,8 @@ func TestFireSendsTheReminderMessage(t *testing.T) {
 	assert.Equal(t, "abc", m.Hospital)
 	assert.Equal(t, outbound.KindReminder, m.Kind)
 	assert.Equal(t, KindAppointment, m.ReminderKind)
-	assert.Equal(t, "Thu 26 Nov, 15:30", m.Variables["when"], "the template gets the start on the hospital's clock")
-	for _, want := range []string{"Hello Asha,", "ABC Hospital", "Thu 26 Nov, 15:30", "Dr. Rao", "stop appointment"} {
+	assert.Equal(t, "Thu 26 Nov, 3:30 PM", m.Variables["when"], "the template gets the start on the hospital's clock")
+	for _, want := range []string{"Hello Asha,", "ABC Hospital", "Thu 26 Nov, 3:30 PM", "Dr. Rao", "stop appointment"} {
 		assert.Contains(t, m.Body, want)
 	}
 	r := e.stored("abc", v.ID)

@@ -79,7 +79,7 @@ func TestReminderExpectingAnAnswerGoesToTheConversation(t *testing.T) {
 	d.AppointmentStart = time.Time{}
 	assert.Equal(t, flow.ReminderDue{
 		ID: v.ID + "@" + strconv.FormatInt(first.UnixMilli(), 10), ReminderID: v.ID, Hospital: "abc", Kind: KindAppointment,
-		Variables:   map[string]string{"patient_name": "Asha", "when": "Thu 26 Nov, 15:30"},
+		Variables:   map[string]string{"patient_name": "Asha"}, // the conversation writes `when` in the patient's language
 		CallbackURL: "https://emr.example/cb", AppointmentID: "A-1",
 	}, d)
 	r := e.stored("abc", v.ID)

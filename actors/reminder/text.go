@@ -9,20 +9,26 @@ import (
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 )
 
-// whenLayout shows an appointment's start to the patient, on the
-// hospital's wall clock.
-const whenLayout = "Mon 2 Jan, 15:04"
-
 // facts are the spec's variables with what the spec itself knows added
-// when the EMR did not send it: `when` (the appointment's start) and
+// when the EMR did not send it: `when` (the appointment's start on the
+// hospital's clock, in its default language; a reminder said by the
+// conversation gets it in the patient's language instead, see due) and
 // `medicine` (the schedule's name). They fill the text and the template.
-func facts(h *config.Hospital, s Spec) map[string]string {
+func facts(cat *catalog.Catalog, h *config.Hospital, s Spec) map[string]string {
+	v := known(s)
+	if a := s.Appointment; a != nil && v["when"] == "" {
+		start := a.Start.In(h.Location)
+		v["when"] = flow.Date(cat, h.Messages, h.DefaultLanguage(), start) + ", " + flow.Clock(start)
+	}
+	return v
+}
+
+// known is the spec's variables with the medicine's name added when the
+// EMR did not send it.
+func known(s Spec) map[string]string {
 	v := maps.Clone(s.Variables)
 	if v == nil {
 		v = map[string]string{}
-	}
-	if a := s.Appointment; a != nil && v["when"] == "" {
-		v["when"] = a.Start.In(h.Location).Format(whenLayout)
 	}
 	if m := s.Medicine; m != nil && v["medicine"] == "" {
 		v["medicine"] = m.Name

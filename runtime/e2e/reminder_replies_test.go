@@ -108,7 +108,7 @@ func TestAppointmentReminderConfirmed(t *testing.T) {
 	}
 	res.JSON(t, &rem)
 
-	h.waitFor(patient, before, "the reminder with its question", "Hello Asha,", "appointment on *Tue 24 Nov, 18:30*",
+	h.waitFor(patient, before, "the reminder with its question", "Hello Asha,", "appointment on *Tue 24 Nov, 6:30 PM*",
 		"Doctor: Dr. Rao", "Reply *1* to confirm or *2* to cancel")
 	h.say(patient, "maybe", "did not understand", "Reply *1* to confirm")
 	h.say(patient, "1", "your appointment is confirmed", "send *hi abc*")
@@ -196,7 +196,7 @@ func TestAppointmentReminderOutsideTheWindow(t *testing.T) {
 
 	var got []string
 	require.Eventually(t, func() bool { got = sentTo(h, patient); return len(got) == 1 }, 10*time.Second, 10*time.Millisecond)
-	assert.Equal(t, apptTemplateSID+` {"1":"Asha","2":"Tue 24 Nov, 20:30"}`, got[0], "the template, filled")
+	assert.Equal(t, apptTemplateSID+` {"1":"Asha","2":"Tue 24 Nov, 8:30 PM"}`, got[0], "the template, filled")
 
 	f := h.form(patient, "Yes, I'll come")
 	f.Set("ButtonText", "Yes, I'll come")

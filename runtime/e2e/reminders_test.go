@@ -138,14 +138,14 @@ func TestRemindersBeforeAnAppointment(t *testing.T) {
 	before := len(h.replies(patient))
 	h.clock.Advance(time.Minute)
 	got := h.waitFor(patient, before, "the day-before reminder", "Hello Asha,", "Reminder from *ABC Hospital*",
-		"appointment on *Wed 25 Nov, 18:00*", "Doctor: Dr. Rao", "*stop appointment*")
+		"appointment on *Wed 25 Nov, 6:00 PM*", "Doctor: Dr. Rao", "*stop appointment*")
 	assert.NotContains(t, got, "{")
 
 	h.say(patient, "start abc", "ABC Hospital") // the next one is 23 h later: keep the window open
 	h.jumpTo(start.Add(-time.Hour))
-	assert.Equal(t, 2, h.waitCount(patient, "appointment on *Wed 25 Nov, 18:00*", 2), "the hour-before reminder")
+	assert.Equal(t, 2, h.waitCount(patient, "appointment on *Wed 25 Nov, 6:00 PM*", 2), "the hour-before reminder")
 	h.jumpTo(start.Add(-time.Minute))
-	assert.Equal(t, 2, h.count(patient, "appointment on *Wed 25 Nov, 18:00*"), "each reminder once")
+	assert.Equal(t, 2, h.count(patient, "appointment on *Wed 25 Nov, 6:00 PM*"), "each reminder once")
 	final := h.reminderView(abc, v.ID)
 	assert.Equal(t, "fired", final.State)
 	assert.Equal(t, 2, final.Sent)

@@ -1,6 +1,9 @@
 package flow
 
-import "time"
+import (
+	"maps"
+	"time"
+)
 
 // A reminder that expects an answer (an appointment to confirm or cancel,
 // a feedback survey) is said by the conversation, not sent past it: the
@@ -84,8 +87,16 @@ func (t *turn) remind(d ReminderDue) {
 	}
 	t.s.Step = first
 	t.flush() // what was said before goes first
-	body := ReminderText(t.eng.cat, h.Config, t.lang(), d.Kind, d.Variables, ask)
-	t.fx.Replies = append(t.fx.Replies, Reply{Body: body, Reminder: d.Kind, Variables: d.Variables})
+	vars := d.Variables
+	if vars["when"] == "" && !d.AppointmentStart.IsZero() {
+		vars = maps.Clone(vars)
+		if vars == nil {
+			vars = map[string]string{}
+		}
+		vars["when"] = t.date(d.AppointmentStart) + ", " + t.clock(d.AppointmentStart)
+	}
+	body := ReminderText(t.eng.cat, h.Config, t.lang(), d.Kind, vars, ask)
+	t.fx.Replies = append(t.fx.Replies, Reply{Body: body, Reminder: d.Kind, Variables: vars})
 }
 
 // inReply reports whether the conversation waits for a reminder's answer.

@@ -261,3 +261,24 @@ func TestNewerReminderReplacesUnanswered(t *testing.T) {
 	assert.Equal(t, "rem_fb", f.s.Reply.ReminderID)
 	assert.Equal(t, stepMenu, f.s.Reply.Return, "the place before the first question is kept")
 }
+
+// TestReminderWritesWhenInThePatientsLanguage: when the EMR sends no
+// `when`, the conversation writes the appointment's start itself, on the
+// hospital's clock and in the patient's language, for the text and the
+// template alike.
+func TestReminderWritesWhenInThePatientsLanguage(t *testing.T) {
+	for lang, want := range map[string]string{"en": "Thu 27 Nov, 11:30 AM", "hi": "गुरुवार, 27 नवंबर, 11:30 AM"} {
+		t.Run(lang, func(t *testing.T) {
+			f := newFixture(t, allCaps)
+			f.toMenu()
+			f.s.Lang = lang
+			d := dueAppt("rem_appt@1")
+			delete(d.Variables, "when")
+			fx := f.apply(d)
+			require.Len(t, fx.Replies, 1)
+			assert.Equal(t, want, fx.Replies[0].Variables["when"])
+			assert.Contains(t, fx.Replies[0].Body, want)
+			assert.NotContains(t, d.Variables, "when", "the event itself is left as it came")
+		})
+	}
+}

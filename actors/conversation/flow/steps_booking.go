@@ -45,12 +45,6 @@ func (t *turn) location() *time.Location {
 	return time.UTC
 }
 
-// date writes a day the way patients read it: "Thu 26 Nov".
-func (t *turn) date(d time.Time) string { return d.In(t.location()).Format("Mon 2 Jan") }
-
-// clock writes a time of day: "10:30 AM".
-func (t *turn) clock(d time.Time) string { return d.In(t.location()).Format("3:04 PM") }
-
 func loadDepts(t *turn) emr.Call {
 	return emr.Call{Op: emr.OpDepartments, Day: t.day(t.s.Answers.DayOffset)}
 }
