@@ -39,6 +39,7 @@ type v1Route struct {
 func (a *API) v1Table() []v1Route {
 	return []v1Route{
 		{http.MethodPost, "/v1/messages", "sendMessage", a.sendMessage},
+		{http.MethodGet, "/v1/messages/{id}", "getMessage", a.getMessage},
 		{http.MethodPost, "/v1/reminders", "scheduleReminder", a.scheduleReminder},
 		{http.MethodGet, "/v1/reminders", "listReminders", a.listReminders},
 		{http.MethodGet, "/v1/reminders/{id}", "getReminder", a.getReminder},

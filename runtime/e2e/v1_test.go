@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/frontdesk-health/frontdesk/actors/outbound/twilio/twiliotest"
 	"github.com/frontdesk-health/frontdesk/emr/restapi/restapitest"
 	"github.com/frontdesk-health/frontdesk/http/emrapi/v1test"
 	"github.com/frontdesk-health/frontdesk/runtime"
@@ -266,4 +267,45 @@ func v1JSON(t *testing.T, v any) string {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// TestV1MessageStatus: the EMR follows a message it sent by the id the
+// API answered: sent, with Twilio's SID, then Twilio's callbacks move
+// its delivery status; the answers match the document.
+func TestV1MessageStatus(t *testing.T) {
+	h := start(t)
+	patient := restapitest.KnownMobile
+	h.say(patient, "start abc", "ABC Hospital")
+	c := v1Client(h, apiKey)
+	res := c.Do(v1Post("/v1/messages", map[string]any{"to": v1National, "body": "Your lab report is ready."}))
+	require.Equal(t, http.StatusAccepted, res.Status, "%s", res.Body)
+	var sent struct{ ID string }
+	res.JSON(t, &sent)
+
+	state := func() map[string]any {
+		r := c.Do(v1test.Request{Method: http.MethodGet, Path: "/v1/messages/" + sent.ID})
+		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+		var out map[string]any
+		r.JSON(t, &out)
+		return out
+	}
+	require.Eventually(t, func() bool { return state()["state"] == "sent" }, 10*time.Second, 20*time.Millisecond)
+	var m twiliotest.Sent
+	for _, s := range h.twilio.MessagesTo("whatsapp:" + patient) {
+		if s.Body == "Your lab report is ready." {
+			m = s
+		}
+	}
+	require.NotEmpty(t, m.SID, "the message reached Twilio")
+	assert.Equal(t, m.SID, state()["twilio_sid"])
+
+	code, err := h.twilio.Report(t.Context(), m, "undelivered", 63024)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNoContent, code)
+	got := state()
+	assert.Equal(t, "undelivered", got["status"])
+	assert.Equal(t, "63024", got["error_code"])
+
+	other := v1Client(h, demoAPIKey).Do(v1test.Request{Method: http.MethodGet, Path: "/v1/messages/" + sent.ID})
+	assert.Equal(t, http.StatusNotFound, other.Status, "another hospital does not see it")
 }
