@@ -27,7 +27,14 @@ const (
 	// crashTurnTimeout bounds the wait for a turn's last reply, kills and
 	// restarts included (a restart takes well under a second).
 	crashTurnTimeout = 15 * time.Second
-	crashDrain       = 20 * time.Second
+	crashDrain       = 30 * time.Second
+	// crashLease is FRONTDESK_OUTBOX_LEASE, the least allowed: a killed
+	// process's unsent replies stay leased to it until then, and only
+	// then does the restarted process send them (the lease is what keeps
+	// two live processes from sending one reply twice, and a restarted
+	// process cannot tell its dead predecessor from a live replica).
+	// The drain and turn deadlines above leave room for it.
+	crashLease = 10 * time.Second
 )
 
 // TestCrashRecovery kills the server with SIGKILL several times at random
@@ -54,7 +61,8 @@ func TestCrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	target := Target{ServerBin: bin, Store: StoreRedis, RedisURL: redisURL, Prefix: NewPrefix(), EncryptionKey: key}
+	target := Target{ServerBin: bin, Store: StoreRedis, RedisURL: redisURL, Prefix: NewPrefix(), EncryptionKey: key,
+		Extra: map[string]string{"FRONTDESK_OUTBOX_LEASE": crashLease.String()}}
 	hosps := Hospitals(crashSenders)
 	var emrCut atomic.Int64
 	if target.ConfigPath, err = writeCrashHospitals(t.TempDir(), hosps, crashSendRate, startCrashEMR(t, &emrCut)); err != nil {
