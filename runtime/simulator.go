@@ -24,6 +24,8 @@ import (
 // page (the page says so). Outside the plain demo, config.Load has made
 // sure the listen address is loopback or a token is set: the token then
 // guards every route, and without one only loopback Host names are served.
+// In the plain demo the page also schedules reminders through the
+// process's scheduler and plays the EMR that receives the answers.
 func (a *App) simulatorRoutes() []server.Route {
 	if !a.cfg.Simulator {
 		return nil
@@ -34,12 +36,19 @@ func (a *App) simulatorRoutes() []server.Route {
 			"component", "simulator")
 		return nil
 	}
-	return simulator.Routes(simulator.Options{
+	opts := simulator.Options{
 		Sink: a.sink, Submit: a.submit, Hospitals: a.cfg.Hospitals, Demo: a.demoEMR,
-		Confirm: a.confirmDemoPayment, PublicURL: a.cfg.PublicURL, Logger: a.log,
+		Confirm: a.confirmDemoPayment, PublicURL: a.cfg.PublicURL, Logger: a.log, Now: a.now,
 		Token:        a.cfg.SimulatorToken.Value(),
 		LoopbackOnly: !a.cfg.PlainDemo() && a.cfg.SimulatorToken == "",
-	})
+	}
+	if a.cfg.PlainDemo() {
+		// Only the plain demo schedules reminders from the page: its
+		// hospital is the built-in one (with a callback secret made for this
+		// run), and nothing it sends reaches a real patient.
+		opts.Reminders = a.scheduler
+	}
+	return simulator.Routes(opts)
 }
 
 // submit runs a simulated inbound message through the real webhook

@@ -81,12 +81,18 @@ func (h *handlers) pay(c *gin.Context) {
 
 // demoHospital is the code of the first hospital served by the demo EMR.
 func (h *handlers) demoHospital() (string, bool) {
+	hp, ok := h.demoHospitalConfig()
+	return hp.Code, ok
+}
+
+// demoHospitalConfig is the first hospital served by the demo EMR.
+func (h *handlers) demoHospitalConfig() (config.Hospital, bool) {
 	for _, hp := range h.opts.Hospitals {
 		if hp.EMR.Kind == config.EMRKindDemo {
-			return hp.Code, true
+			return hp, true
 		}
 	}
-	return "", false
+	return config.Hospital{}, false
 }
 
 // payStatus maps a failed payment to its HTTP status: an appointment the

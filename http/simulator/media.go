@@ -98,13 +98,18 @@ func (h *handlers) serveMedia(c *gin.Context) {
 // mediaURL is where a stored file is served, on the public URL when one is
 // configured so that the EMR can fetch it.
 func (h *handlers) mediaURL(c *gin.Context, id string) string {
-	base := h.opts.PublicURL
-	if base == "" {
-		scheme := "http"
-		if c.Request.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + c.Request.Host
+	return h.baseURL(c) + "/simulator/media/" + id
+}
+
+// baseURL is where this process is reached from elsewhere: the public URL,
+// else the request's own scheme and host.
+func (h *handlers) baseURL(c *gin.Context) string {
+	if h.opts.PublicURL != "" {
+		return h.opts.PublicURL
 	}
-	return base + "/simulator/media/" + id
+	scheme := "http"
+	if c.Request.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host
 }

@@ -22,11 +22,12 @@ var pages = template.Must(template.ParseFS(static, "static/*.html"))
 
 // assets are the files served under /simulator/assets/, with their types.
 var assets = map[string]string{
-	"app.js":    "text/javascript; charset=utf-8",
-	"render.js": "text/javascript; charset=utf-8",
-	"view.js":   "text/javascript; charset=utf-8",
-	"app.css":   "text/css; charset=utf-8",
-	"demo.css":  "text/css; charset=utf-8",
+	"app.js":       "text/javascript; charset=utf-8",
+	"render.js":    "text/javascript; charset=utf-8",
+	"view.js":      "text/javascript; charset=utf-8",
+	"reminders.js": "text/javascript; charset=utf-8",
+	"app.css":      "text/css; charset=utf-8",
+	"demo.css":     "text/css; charset=utf-8",
 }
 
 // csp keeps the page to its own scripts and styles; images may come from
@@ -48,6 +49,9 @@ type pageView struct {
 	FirstCode string // the activation code the guide shows before the script runs
 	Replies   string // "simulator": shown on the page; "twilio": sent to the real number
 	Demo      bool   // the demo EMR runs: offer its patients' numbers
+	// Reminders is the demo hospital's code when the page offers to
+	// schedule reminders there; empty otherwise.
+	Reminders string
 }
 
 // page handles GET /: the WhatsApp-like chat.
@@ -61,6 +65,9 @@ func (h *handlers) page(c *gin.Context) {
 	}
 	if len(v.Hospitals) > 0 {
 		v.FirstCode = v.Hospitals[0].Code
+	}
+	if h.offersReminders() {
+		v.Reminders, _ = h.demoHospital()
 	}
 	render(c, http.StatusOK, "index.html", v)
 }

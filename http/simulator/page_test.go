@@ -2,11 +2,13 @@ package simulator
 
 import (
 	"net/http"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/frontdesk-health/frontdesk/actors/conversation/catalog"
 	"github.com/frontdesk-health/frontdesk/emr/demo"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
 )
@@ -45,6 +47,36 @@ func TestPageOffersTheDemoPatients(t *testing.T) {
 	}
 }
 
+func TestPageOffersRemindersInTheDemo(t *testing.T) {
+	r := newRemindersRig(t, Options{})
+	_, _, body := get(t, r.srv.URL+"/")
+	page := string(body)
+	for _, want := range []string{
+		`data-reminders="demo"`, `id="reminders-button"`, `aria-haspopup="menu"`, `role="menu"`,
+		`data-kind="appointment"`, `data-kind="medicine"`, `data-kind="follow_up"`, `data-kind="feedback"`,
+		`src="/simulator/assets/reminders.js"`,
+	} {
+		assert.Contains(t, page, want)
+	}
+}
+
+// TestAnswerPromptsGetButtons checks that the catalog's questions a
+// patient answers with a number keep the shape render.js turns into
+// buttons (RANGE_RE: "*1*" and later "*N*" on one line) in every
+// language.
+func TestAnswerPromptsGetButtons(t *testing.T) {
+	rangeRE := regexp.MustCompile(`\*1\*.*\*([2-9])\*`)
+	cat := catalog.MustLoad()
+	for _, lang := range []string{"en", "hi"} {
+		for key, n := range map[string]string{"reply_confirm_ask": "2", "survey_question": "5", "survey_invalid": "5"} {
+			m := rangeRE.FindStringSubmatch(cat.Text(lang, nil, key))
+			if assert.NotNil(t, m, "%s %s", lang, key) {
+				assert.Equal(t, n, m[1], "%s %s", lang, key)
+			}
+		}
+	}
+}
+
 func TestPageSaysWhenRepliesGoToTwilio(t *testing.T) {
 	hs := newHarnessNoSink(t, Options{})
 	code, _, body := get(t, hs.srv.URL+"/")
@@ -73,11 +105,12 @@ func TestPageWithoutHospitals(t *testing.T) {
 func TestAssetsAreServed(t *testing.T) {
 	hs := newHarness(t, Options{})
 	for name, want := range map[string]string{
-		"app.js":    "text/javascript; charset=utf-8",
-		"render.js": "text/javascript; charset=utf-8",
-		"view.js":   "text/javascript; charset=utf-8",
-		"app.css":   "text/css; charset=utf-8",
-		"demo.css":  "text/css; charset=utf-8",
+		"app.js":       "text/javascript; charset=utf-8",
+		"render.js":    "text/javascript; charset=utf-8",
+		"view.js":      "text/javascript; charset=utf-8",
+		"reminders.js": "text/javascript; charset=utf-8",
+		"app.css":      "text/css; charset=utf-8",
+		"demo.css":     "text/css; charset=utf-8",
 	} {
 		code, ct, body := get(t, hs.srv.URL+"/simulator/assets/"+name)
 		require.Equal(t, http.StatusOK, code, name)

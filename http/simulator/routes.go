@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontdesk-health/frontdesk/actors/reminder"
 	"github.com/frontdesk-health/frontdesk/emr/demo"
 	"github.com/frontdesk-health/frontdesk/http/server"
 	"github.com/frontdesk-health/frontdesk/runtime/config"
@@ -33,6 +34,15 @@ type Options struct {
 	// Confirm delivers a paid video appointment's confirmation to the
 	// conversation waiting for it; it may be nil when Demo is nil.
 	Confirm func(ctx context.Context, hospitalCode string, v demo.VideoConfirmation) error
+	// Reminders, with Demo, lets the page schedule a reminder of each kind
+	// for the chat's number at the demo hospital through the process's own
+	// scheduler (the one /v1 uses), and adds the route where the
+	// simulator plays the EMR receiving the patient's answers. Nil: the
+	// page offers no reminders.
+	Reminders reminder.Scheduler
+	// Now is the process's clock, which the scheduler and the callback
+	// signatures use too. Nil: time.Now.
+	Now func() time.Time
 	// PublicURL is the base URL media links are built on, so that the
 	// EMR, which receives them, can fetch the files. Empty: the request's
 	// own host.
@@ -66,6 +76,9 @@ type handlers struct {
 	epoch string
 	poll  time.Duration
 	gate  gate
+	// answers are the callback ids the simulated EMR has shown, so that a
+	// callback posted again (delivery is at least once) shows once.
+	answers *recent
 }
 
 // Routes returns the simulator's part of the route table: the chat page
@@ -80,6 +93,9 @@ func newHandlers(opts Options) *handlers {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	return &handlers{
 		opts:    opts,
@@ -88,6 +104,7 @@ func newHandlers(opts Options) *handlers {
 		epoch:   randomHex(8),
 		poll:    longPoll,
 		gate:    newGate(opts),
+		answers: newRecent(maxAnswers),
 	}
 }
 
@@ -107,13 +124,23 @@ func (h *handlers) routes() []server.Route {
 			server.Route{Method: http.MethodPost, Path: "/demo/pay/:id", Handler: h.pay},
 		)
 	}
+	if h.offersReminders() {
+		guarded = append(guarded, server.Route{Method: http.MethodPost, Path: "/simulator/reminders", Handler: h.scheduleReminder})
+	}
 	for i := range guarded {
 		guarded[i].Handler = h.gate.wrap(guarded[i].Handler)
 	}
 	// An uploaded file's URL is handed to the EMR, which fetches it from
 	// elsewhere without the token: its unguessable id is its only key, as
 	// for Twilio's own media URLs.
-	return append(guarded, server.Route{Method: http.MethodGet, Path: "/simulator/media/:id", Handler: h.serveMedia})
+	routes := append(guarded, server.Route{Method: http.MethodGet, Path: "/simulator/media/:id", Handler: h.serveMedia})
+	if h.offersReminders() {
+		// The callback actor posts here as it posts to a real EMR, without
+		// the simulator's token: the signature under the demo hospital's
+		// callback_secret is what admits a request, as at an EMR.
+		routes = append(routes, server.Route{Method: http.MethodPost, Path: emrCallbackPath, Handler: h.emrCallback})
+	}
+	return routes
 }
 
 // hospital finds a hospital by activation code, case-insensitively as

@@ -13,7 +13,8 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
 )
 
-// Sent is one message the bot sent to a simulated patient.
+// Sent is one message the bot sent to a simulated patient, or a note for
+// the page about that patient's chat (Kind set).
 type Sent struct {
 	Seq   int       `json:"seq"`
 	SID   string    `json:"sid"`
@@ -21,7 +22,14 @@ type Sent struct {
 	Body  string    `json:"body"`
 	Media []string  `json:"media,omitempty"`
 	At    time.Time `json:"at"`
+	// Kind is empty for the bot's messages; KindEMRNote marks what the
+	// simulated EMR received, which the page shows as a system note.
+	Kind string `json:"kind,omitempty"`
 }
+
+// KindEMRNote is the Kind of a note saying what the simulated EMR
+// received (a patient's answer to a reminder, posted to its callback).
+const KindEMRNote = "emr"
 
 // maxPerPhone bounds what the sink keeps per simulated patient.
 const maxPerPhone = 500
@@ -42,20 +50,32 @@ func NewSink() *Sink {
 
 // Send implements outbound.Transport.
 func (s *Sink) Send(_ context.Context, m outbound.Message) (string, error) {
+	return s.add(m.To, Sent{From: m.From, Body: m.Body, Media: m.Media}), nil
+}
+
+// Note adds a note of kind to phone's chat with sender from, in order
+// with the bot's messages, for the page to show as a system line.
+func (s *Sink) Note(phone, from, kind, body string) {
+	s.add(phone, Sent{From: from, Body: body, Kind: kind})
+}
+
+// add files one entry for phone, numbering it, and wakes the page's
+// long polls; it returns the entry's SID.
+func (s *Sink) add(phone string, sent Sent) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	sent := Sent{Seq: s.seq, SID: fmt.Sprintf("SIM%032d", s.seq), From: m.From, Body: m.Body, Media: m.Media, At: time.Now()}
-	list := append(s.byPhone[m.To], sent)
+	sent.Seq, sent.SID, sent.At = s.seq, fmt.Sprintf("SIM%032d", s.seq), time.Now()
+	list := append(s.byPhone[phone], sent)
 	if len(list) > maxPerPhone {
 		list = list[len(list)-maxPerPhone:]
 	}
-	s.byPhone[m.To] = list
-	for _, w := range s.waiters[m.To] {
+	s.byPhone[phone] = list
+	for _, w := range s.waiters[phone] {
 		close(w)
 	}
-	delete(s.waiters, m.To)
-	return sent.SID, nil
+	delete(s.waiters, phone)
+	return sent.SID
 }
 
 // After returns the messages sent to phone with Seq greater than after.

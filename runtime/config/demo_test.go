@@ -38,3 +38,11 @@ func TestDemoHospitalFields(t *testing.T) {
 	assert.Equal(t, "en", DemoHospital().Languages[0])
 	assert.True(t, DemoHospital().IsActive())
 }
+
+func TestDemoHospitalCallbackSecret(t *testing.T) {
+	s := DemoHospital().CallbackSecret.Value()
+	assert.GreaterOrEqual(t, len(s), MinCallbackSecret, "the simulator's reminders need a secret the validation accepts")
+	assert.Len(t, s, 64, "32 random bytes in hex")
+	assert.Equal(t, s, DemoHospital().CallbackSecret.Value(), "one secret per process: the callback actor and the simulator must agree")
+	assert.Equal(t, "****", DemoHospital().CallbackSecret.String(), "masked when logged")
+}

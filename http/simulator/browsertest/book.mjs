@@ -1,7 +1,8 @@
 // Books an appointment through the web simulator in a real headless
 // Chromium, the way a person would: pick the hospital and the registered
 // demo patient, send "hi demo", tap the numbered options, type the
-// complaint, upload a document, fetch a health record, reset. It waits for
+// complaint, upload a document, fetch a health record, confirm an
+// appointment reminder the EMR schedules, reset. It waits for
 // the bot's specific words (never fixed sleeps) and saves screenshots.
 //
 // Run by browser_test.go; its inputs come from the environment:
@@ -140,6 +141,19 @@ try {
   }
   const recordShot = await shot('record.png');
 
+  // Reminders: the EMR schedules an appointment reminder, the patient
+  // confirms it with the button 1, and the page shows what the EMR got.
+  n = await botCount();
+  await page.click('#reminders-button');
+  await page.click('#reminders-menu [data-kind="appointment"]');
+  const reminder = await waitBot(n, 'Will you come?');
+  const confirmed = await tap('1', 'appointment is confirmed');
+  const emrNote = page.locator('#chat .sys.emr', { hasText: 'The EMR received: confirmed' });
+  await emrNote.waitFor();
+  const emr = await emrNote.innerText();
+  log('the EMR received the answer');
+  const reminderShot = await shot('reminder.png');
+
   // Reset: the chat clears and the bot closes the conversation.
   await page.click('#reset');
   await page.waitForSelector('#chat .sys');
@@ -149,8 +163,11 @@ try {
 
   if (problems.length) throw new Error(problems.join('\n'));
   console.log(JSON.stringify({
-    welcome, doctors, booked, saved, record, goodbye,
-    screenshots: { booked: bookedShot, mobile: mobileShot, document: documentShot, record: recordShot, reset: resetShot },
+    welcome, doctors, booked, saved, record, reminder, confirmed, emr, goodbye,
+    screenshots: {
+      booked: bookedShot, mobile: mobileShot, document: documentShot, record: recordShot,
+      reminder: reminderShot, reset: resetShot,
+    },
   }));
 } catch (err) {
   console.error(`book: FAILED: ${err.message}`);

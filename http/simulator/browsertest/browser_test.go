@@ -38,13 +38,17 @@ type summary struct {
 	Booked      string            `json:"booked"`
 	Saved       string            `json:"saved"`
 	Record      string            `json:"record"`
+	Reminder    string            `json:"reminder"`
+	Confirmed   string            `json:"confirmed"`
+	EMR         string            `json:"emr"`
 	Goodbye     string            `json:"goodbye"`
 	Screenshots map[string]string `json:"screenshots"`
 }
 
 // TestBookInTheBrowser books an in-person appointment through the web
-// simulator of a real demo process in headless Chromium, then checks the
-// screenshots and, through the bot itself, that the EMR holds the booking.
+// simulator of a real demo process in headless Chromium, confirms an
+// appointment reminder there, then checks the screenshots and, through
+// the bot itself, that the EMR holds the booking.
 func TestBookInTheBrowser(t *testing.T) {
 	tools := findTools(t)
 	dir, err := os.Getwd()
@@ -87,11 +91,16 @@ func TestBookInTheBrowser(t *testing.T) {
 	assert.Contains(t, sum.Booked, "is booked")
 	assert.Contains(t, sum.Saved, "document is saved")
 	assert.Regexp(t, `^https?://.+\.pdf$`, sum.Record, "the record arrives as a PDF link")
+	assert.Contains(t, sum.Reminder, "Reminder from")
+	assert.Contains(t, sum.Confirmed, "appointment is confirmed")
+	assert.Regexp(t, `The EMR received: confirmed, appointment APT-R[0-9A-F]{6} \(signature verified\)`, sum.EMR,
+		"the answer reached the simulated EMR, signed")
 	assert.Contains(t, sum.Goodbye, "take care")
 
 	checkScreenshot(t, sum.Screenshots["booked"], 800, 600)
 	checkScreenshot(t, sum.Screenshots["record"], 800, 600)
 	checkScreenshot(t, sum.Screenshots["mobile"], 390, 600)
+	checkScreenshot(t, sum.Screenshots["reminder"], 800, 600)
 	require.FileExists(t, sum.Screenshots["reset"])
 
 	// The booking is in the EMR: the bot lists it among the upcoming ones.

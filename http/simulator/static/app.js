@@ -155,6 +155,10 @@
         }
         for (const m of fresh) {
           if (bare(m.from) !== bare(c.sender)) continue; // another sender's chat
+          if (m.kind === 'emr') { // what the simulated EMR received
+            add(c, { dir: 'sys', kind: 'emr', body: m.body || '', at: m.at });
+            continue;
+          }
           const media = (Array.isArray(m.media) ? m.media : []).map((url) => ({ url }));
           add(c, { dir: 'in', body: m.body || '', media, at: m.at });
         }
@@ -289,6 +293,19 @@
     els.text.style.height = 'auto';
     els.text.style.height = Math.min(els.text.scrollHeight + 2, 140) + 'px';
   }
+
+  // note adds a system line to the open chat (reminders.js uses it).
+  function note(body) {
+    if (!conv) return;
+    add(conv, { dir: 'sys', body, at: new Date().toISOString() });
+    save(conv);
+  }
+
+  window.simChat = {
+    current: () => (conv ? { code: conv.code, phone: conv.phone } : null),
+    note,
+    banner: (text) => view.setBanner(text),
+  };
 
   // ---- wiring ----
 

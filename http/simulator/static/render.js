@@ -115,12 +115,21 @@ window.simRender = (() => {
       renderText(p, body);
       node.append(p);
     };
-    for (const line of text.split('\n')) {
-      const m = onOption && !HAS_URL.test(line) ? OPTION_RE.exec(line) : null;
+    const lines = text.split('\n');
+    const numbered = (line) => !HAS_URL.test(line) && OPTION_RE.test(line);
+    // The buttons of a question answered by number go under its last
+    // asking line, in a message without numbered options of its own.
+    const quick = onOption && !lines.some(numbered) ? lastRange(lines) : null;
+    lines.forEach((line, i) => {
+      const m = onOption && numbered(line) ? OPTION_RE.exec(line) : null;
       if (!m) {
         opts = null;
         para.push(line);
-        continue;
+        if (quick && i === quick.at) {
+          flushPara();
+          node.append(quickReplies(quick.n, onOption));
+        }
+        return;
       }
       flushPara();
       if (!opts) {
@@ -136,13 +145,43 @@ window.simRender = (() => {
       b.append(el('span', 'opt-num', m[1]), label);
       b.addEventListener('click', () => onOption(m[1]));
       opts.append(b);
-    }
+    });
     flushPara();
     // Many short options (times of day) read better as a grid of chips.
     for (const o of node.querySelectorAll('.opts')) {
       const labels = [...o.children].map((b) => b.textContent.length);
       if (labels.length >= 5 && Math.max(...labels) <= 14) o.classList.add('compact');
     }
+  }
+
+  // A question answered with a number from *1* to *N* ("Reply *1* to
+  // confirm or *2* to cancel", a rating "*1* (poor) to *5* (excellent)")
+  // gets a row of buttons 1..N, like numbered options. The catalog's
+  // prompts keep this shape in every language (page_test.go checks).
+  const RANGE_RE = /\*1\*.*\*([2-9])\*/;
+
+  function lastRange(lines) {
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const m = RANGE_RE.exec(lines[i]);
+      if (m) return { at: i, n: Number(m[1]) };
+    }
+    return null;
+  }
+
+  function quickReplies(n, onOption) {
+    const opts = el('div', 'opts compact quick');
+    for (let i = 1; i <= n; i++) {
+      const num = String(i);
+      const b = el('button', 'opt');
+      b.type = 'button';
+      b.dataset.option = num;
+      b.title = 'Send ' + num;
+      b.setAttribute('aria-label', 'Send ' + num);
+      b.append(el('span', 'opt-num', num));
+      b.addEventListener('click', () => onOption(num));
+      opts.append(b);
+    }
+    return opts;
   }
 
   return { renderBody, mediaNode, timeOf, el };

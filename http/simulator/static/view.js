@@ -43,8 +43,11 @@ window.simView = (() => {
 
   function bubble(entry) {
     if (entry.dir === 'sys') {
-      const div = el('div', 'sys');
-      div.append(el('span', '', entry.body));
+      const div = el('div', entry.kind === 'emr' ? 'sys emr' : 'sys');
+      const line = el('span', '');
+      if (entry.kind === 'emr') line.append(el('b', 'tag', 'EMR'));
+      line.append(entry.body);
+      div.append(line);
       nodes.set(entry, div);
       return div;
     }
