@@ -31,14 +31,15 @@ import (
 //
 //	go test -run='^$' -bench=Resident -benchtime=100000x ./cmd/frontdesk-load/loadgen/membench/
 //
-// With MEMBENCH_HEAPPROFILE=mem.out it writes a heap profile (every
-// allocation sampled) while the conversations are resident, to see where
-// the bytes are: go tool pprof -sample_index=inuse_space -top mem.out.
+// With MEMBENCH_HEAPPROFILE=mem.out it writes a heap profile (an
+// allocation sampled every 512 bytes on average, against Go's default of
+// 512 KiB) while the conversations are resident, to see where the bytes
+// are: go tool pprof -sample_index=inuse_space -top mem.out.
 // Set MEMBENCH_STORE=embedded for the embedded store.
 func BenchmarkResidentConversations(b *testing.B) {
 	profile := os.Getenv("MEMBENCH_HEAPPROFILE")
 	if profile != "" {
-		goruntime.MemProfileRate = 1
+		goruntime.MemProfileRate = 512
 	}
 	sink, replies := startSink(b)
 	app, base := startApp(b, sink.URL())
