@@ -34,16 +34,16 @@ load-bin:
 	$(GO) build -o bin/frontdesk ./cmd/frontdesk
 	$(GO) build -o bin/frontdesk-load ./cmd/frontdesk-load
 
-## load: the bare net/http baseline against the product on Redis, same traffic (hello, then browse), then ack latency at half the product's rate
+## load: the bare net/http baseline against the product on Redis, same traffic (hello, then browse), then ack latency at half the product's rate; 16 senders at send_rate 1000 so WhatsApp's per-sender limit stays out of the figures
 load: load-bin
-	bin/frontdesk-load compare --scenario hello --concurrency 64 --rounds 3 --half
-	bin/frontdesk-load compare --scenario browse --concurrency 64 --rounds 3
+	bin/frontdesk-load compare --scenario hello --concurrency 64 --senders 16 --send-rate 1000 --rounds 3 --half
+	bin/frontdesk-load compare --scenario browse --concurrency 64 --senders 16 --send-rate 1000 --rounds 3
 
 ## load-embedded: the product on the embedded store (one run, hello)
 load-embedded: load-bin
-	bin/frontdesk-load run --embedded --scenario hello --concurrency 64
+	bin/frontdesk-load run --embedded --scenario hello --concurrency 64 --senders 16 --send-rate 1000
 
-## load-memory: bytes per resident conversation, 100k conversations (about 5 minutes: it waits for the server's garbage collections)
+## load-memory: bytes per resident conversation, 100k conversations (about 3 minutes: it waits for the server's garbage collections)
 load-memory: load-bin
 	bin/frontdesk-load memory --conversations 100000
 

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
@@ -12,10 +13,16 @@ import (
 
 // newTwilioTransport sends outbox messages as WhatsApp messages via Twilio,
 // asking for delivery reports on /twilio/status. timeout bounds one send
-// (0: the client's default).
+// (0: the client's default). Every sender's outbound actor sends through
+// it to the same host, each up to outbound.DefaultMaxInFlight at once, so
+// it keeps that many connections alive per sender: with fewer, the
+// connections beyond them are closed after each send and opened again for
+// the next (a TLS handshake each, with Twilio).
 func newTwilioTransport(cfg config.Config, timeout time.Duration) (*outbound.TwilioTransport, error) {
+	conns := outbound.DefaultMaxInFlight * max(len(config.SenderRates(cfg.Hospitals)), 1)
 	c, err := twilio.New(twilio.Options{
 		AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken.Value(), BaseURL: cfg.TwilioAPIBaseURL, Timeout: timeout,
+		Transport: twilioHTTPTransport(conns),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set up twilio client: %w", err)
@@ -77,4 +84,18 @@ func (a *App) newStatuses() *outbound.Statuses {
 			}
 		},
 	})
+}
+
+// twilioHTTPTransport is http.DefaultTransport's configuration keeping up
+// to conns idle connections to Twilio (nil, the client's default, when
+// http.DefaultTransport was replaced by something else).
+func twilioHTTPTransport(conns int) http.RoundTripper {
+	d, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return nil
+	}
+	t := d.Clone()
+	t.MaxIdleConns = max(t.MaxIdleConns, conns)
+	t.MaxIdleConnsPerHost = conns
+	return t
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -20,8 +21,7 @@ import (
 type conv struct {
 	deps     *Deps
 	key      Key
-	storeKey string
-	log      *slog.Logger
+	storeKey string // "conv:" and the keyed hash of the key
 
 	state   flow.State
 	version uint64
@@ -42,13 +42,20 @@ type pending struct {
 	failed  bool // its decision panicked once: commit it as an apology
 }
 
+// convPrefix starts the store key of every conversation.
+const convPrefix = "conv:"
+
+// newConv is the actor of the conversation key, before its snapshot is
+// loaded (Started).
 func newConv(deps *Deps, key Key) *conv {
-	return &conv{
-		deps:     deps,
-		key:      key,
-		storeKey: "conv:" + deps.Hasher.Hash(key.String()),
-		log:      deps.Logger.With("component", "conversation", "conv", deps.Hasher.Hash(key.String())),
-	}
+	return &conv{deps: deps, key: key, storeKey: convPrefix + deps.Hasher.Hash(key.String())}
+}
+
+// logger is the conversation's logger, made when something is to be
+// logged: a resident conversation does not keep one (it would cost each
+// of them a few hundred bytes for lines that are rarely written).
+func (c *conv) logger() *slog.Logger {
+	return c.deps.Logger.With("component", "conversation", "conv", strings.TrimPrefix(c.storeKey, convPrefix))
 }
 
 // Receive is the actor's mailbox loop.
@@ -88,7 +95,7 @@ func (c *conv) started(ctx actor.Context) {
 	if err := c.load(); err != nil {
 		c.deps.storeError(began, err)
 		c.loadErr = err
-		c.log.Error("load conversation", "err", err)
+		c.logger().Error("load conversation", "err", err)
 		return
 	}
 	if aw := c.state.Awaiting; aw != nil {
@@ -113,7 +120,7 @@ func (c *conv) load() error {
 		// Sealed with a key that was retired too early: the state cannot
 		// be read, ever. Start afresh (the patient is asked to send hi
 		// again) rather than refuse this patient's every message.
-		c.log.Error("snapshot sealed with an unknown key: starting the conversation afresh", "err", err)
+		c.logger().Error("snapshot sealed with an unknown key: starting the conversation afresh", "err", err)
 		c.state, c.version = flow.State{}, snap.Version
 		return nil
 	}
@@ -163,7 +170,7 @@ func (c *conv) isIdle() bool {
 func (c *conv) restarting(ctx actor.Context) {
 	c.stopIdle()
 	c.deps.Metrics.ActorRestarts.WithLabelValues("conversation").Inc()
-	c.log.Error("conversation panicked; restarting from its last committed state")
+	c.logger().Error("conversation panicked; restarting from its last committed state")
 	if p := c.current; p != nil {
 		ctx.RequestWithCustomSender(ctx.Self(), &replayed{deliver: p.deliver, failed: true}, p.replyTo)
 	}

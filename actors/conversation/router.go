@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -71,8 +70,15 @@ func (r *Router) Deliver(ctx context.Context, d *Deliver) (*Ack, error) {
 // Shards returns the shard supervisors (for shutdown).
 func (r *Router) Shards() []*actor.PID { return r.shards }
 
+// shardFor picks the key's shard by the FNV-1a hash of its internal form,
+// computed without building that string (this runs for every message).
 func (r *Router) shardFor(k Key) *actor.PID {
-	h := fnv.New32a()
-	h.Write([]byte(k.String()))
-	return r.shards[h.Sum32()%uint32(len(r.shards))]
+	const offset, prime = 2166136261, 16777619
+	h := uint32(offset)
+	for _, part := range [...]string{k.Sender, "|", k.Phone} {
+		for i := 0; i < len(part); i++ {
+			h = (h ^ uint32(part[i])) * prime
+		}
+	}
+	return r.shards[h%uint32(len(r.shards))]
 }

@@ -13,8 +13,8 @@ import (
 // them to the child's successor.
 type shard struct {
 	deps    *Deps
-	entries map[string]*entry // by Key.String()
-	byPID   map[string]string // child PID id → key
+	entries map[Key]*entry
+	byPID   map[string]Key // child PID id → key
 }
 
 type entry struct {
@@ -30,7 +30,7 @@ type held struct {
 }
 
 func newShard(deps *Deps) *shard {
-	return &shard{deps: deps, entries: map[string]*entry{}, byPID: map[string]string{}}
+	return &shard{deps: deps, entries: map[Key]*entry{}, byPID: map[string]Key{}}
 }
 
 // Receive routes messages to children and runs passivation.
@@ -55,8 +55,7 @@ func (s *shard) Receive(ctx actor.Context) {
 
 // route hands msg to the key's child, spawning it when there is none.
 func (s *shard) route(ctx actor.Context, key Key, msg any, sender *actor.PID) {
-	k := key.String()
-	e, ok := s.entries[k]
+	e, ok := s.entries[key]
 	if !ok {
 		e = s.spawn(ctx, key)
 	}
@@ -77,12 +76,12 @@ func (s *shard) spawn(ctx actor.Context, key Key) *entry {
 		// SpawnNamed returns it, and it is stopping, so hold messages until
 		// its Terminated arrives.
 		e := &entry{key: key, pid: pid, stopping: true}
-		s.entries[key.String()], s.byPID[pid.Id] = e, key.String()
+		s.entries[key], s.byPID[pid.Id] = e, key
 		return e
 	}
 	s.deps.Metrics.Conversations.Inc()
 	e := &entry{key: key, pid: pid}
-	s.entries[key.String()], s.byPID[pid.Id] = e, key.String()
+	s.entries[key], s.byPID[pid.Id] = e, key
 	return e
 }
 
@@ -121,11 +120,16 @@ func (s *shard) release(ctx actor.Context, e *entry) {
 	e.held = nil
 }
 
+// entryOf is the entry of a child, or nil.
 func (s *shard) entryOf(pid *actor.PID) *entry {
 	if pid == nil {
 		return nil
 	}
-	return s.entries[s.byPID[pid.Id]]
+	k, ok := s.byPID[pid.Id]
+	if !ok {
+		return nil
+	}
+	return s.entries[k]
 }
 
 // childStrategy restarts a panicking conversation from its last committed

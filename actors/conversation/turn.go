@@ -22,7 +22,14 @@ import (
 func (c *conv) pump(ctx actor.Context) {
 	for !c.busy && len(c.queue) > 0 {
 		p := c.queue[0]
+		// Let go of the event: the queue's array outlives it, and a
+		// resident conversation would keep its last message (and an EMR
+		// answer) alive for as long as it stays in memory.
+		c.queue[0] = nil
 		c.queue = c.queue[1:]
+		if len(c.queue) == 0 {
+			c.queue = nil
+		}
 		c.process(ctx, p)
 	}
 }
@@ -53,7 +60,7 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 	}
 	commit, entries, answers, err := c.build(now, next, fx, in)
 	if err != nil {
-		c.log.Error("prepare commit", "err", err)
+		c.logger().Error("prepare commit", "err", err)
 		c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)})
 		return
 	}
@@ -103,7 +110,7 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 // acknowledged as a duplicate, processed once. Failures other than
 // conflicts are reported, so a store outage is known at once.
 func (c *conv) commitFailed(ctx actor.Context, p *pending, began time.Time, err error) {
-	c.log.Error("commit conversation turn", "err", err)
+	c.logger().Error("commit conversation turn", "err", err)
 	if !errors.Is(err, persistence.ErrConflict) {
 		c.deps.storeError(began, err)
 	}

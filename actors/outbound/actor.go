@@ -25,6 +25,7 @@ type sender struct {
 	order   []string        // idle lanes with work, in turn (round robin)
 	running int
 	count   int  // entries in lanes
+	peak    int  // the most entries known at once since the maps were made (shrink)
 	more    bool // the last recovery batch was full: load again when drained
 
 	bucket *bucket
@@ -139,6 +140,7 @@ func (s *sender) add(entries []persistence.OutboxEntry) {
 			continue
 		}
 		s.known[e.ID] = true
+		s.peak = max(s.peak, len(s.known))
 		s.count++
 		q := s.lanes[e.Lane]
 		if len(q) == 0 && !s.busy[e.Lane] {
@@ -220,4 +222,20 @@ func (s *sender) gauge() {
 	if s.count == 0 {
 		s.opts.Metrics.OutboxOldestAge.WithLabelValues(s.opts.Sender).Set(0)
 	}
+}
+
+// shrinkAfter is the backlog beyond which the per-entry maps are made
+// afresh once it has drained: a Go map keeps the size of its busiest
+// moment, and a burst of thousands of replies would otherwise hold that
+// memory for as long as the process runs.
+const shrinkAfter = 1024
+
+// shrink replaces the lane and entry maps, empty by now, once a backlog
+// that grew them past shrinkAfter is gone.
+func (s *sender) shrink() {
+	if s.peak < shrinkAfter || len(s.known) > 0 || s.count > 0 || len(s.busy) > 0 {
+		return
+	}
+	s.lanes, s.busy, s.known = map[string][]persistence.OutboxEntry{}, map[string]bool{}, map[string]bool{}
+	s.peak = 0
 }

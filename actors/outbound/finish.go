@@ -58,6 +58,7 @@ func (s *sender) finished(ctx actor.Context, r *result) {
 		s.unrecorded(ctx, r)
 	} else {
 		s.forget(id)
+		s.shrink()
 	}
 	s.schedule(ctx)
 }

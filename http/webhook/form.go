@@ -40,16 +40,21 @@ const (
 
 // decodeInbound validates the form of an inbound message webhook.
 func decodeInbound(f url.Values) (inbound, error) {
+	// The values are copied: a value the form did not have to unescape is
+	// a piece of the whole request body, and a conversation keeps some of
+	// them (its key, recent MessageSids, answers) for as long as it stays
+	// in memory, which would keep every body alive with them.
+	get := func(name string) string { return strings.Clone(f.Get(name)) }
 	in := inbound{
-		MessageSid:  f.Get("MessageSid"),
-		AccountSid:  f.Get("AccountSid"),
-		From:        f.Get("From"),
-		To:          f.Get("To"),
-		Body:        f.Get("Body"),
-		ButtonText:  f.Get("ButtonText"),
-		ButtonValue: f.Get("ButtonPayload"),
-		Latitude:    f.Get("Latitude"),
-		Longitude:   f.Get("Longitude"),
+		MessageSid:  get("MessageSid"),
+		AccountSid:  get("AccountSid"),
+		From:        get("From"),
+		To:          get("To"),
+		Body:        get("Body"),
+		ButtonText:  get("ButtonText"),
+		ButtonValue: get("ButtonPayload"),
+		Latitude:    get("Latitude"),
+		Longitude:   get("Longitude"),
 	}
 	if !sidPattern.MatchString(in.MessageSid) {
 		return in, server.Errorf(400, "MessageSid missing or malformed")
@@ -77,8 +82,8 @@ func decodeInbound(f url.Values) (inbound, error) {
 		}
 	}
 	for i := 0; i < n; i++ {
-		u := f.Get("MediaUrl" + strconv.Itoa(i))
-		ct := strings.ToLower(strings.TrimSpace(f.Get("MediaContentType" + strconv.Itoa(i))))
+		u := get("MediaUrl" + strconv.Itoa(i))
+		ct := strings.ToLower(strings.TrimSpace(get("MediaContentType" + strconv.Itoa(i))))
 		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
 			return in, server.Errorf(400, "MediaUrl%d is not an http(s) URL", i)
 		}

@@ -25,7 +25,7 @@ const (
 )
 
 // fixture reads a form Twilio posted, as captured in testdata.
-func fixture(t *testing.T, name string) url.Values {
+func fixture(t testing.TB, name string) url.Values {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)

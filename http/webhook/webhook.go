@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/twilio/twilio-go/client"
 
 	"github.com/frontdesk-health/frontdesk/actors/conversation"
 	"github.com/frontdesk-health/frontdesk/http/server"
@@ -62,8 +61,8 @@ type Options struct {
 
 // Handler serves the Twilio webhooks.
 type Handler struct {
-	opts      Options
-	validator *client.RequestValidator
+	opts     Options
+	verifier *Verifier // nil: signature checks are off (demo)
 }
 
 // maxForm bounds a webhook body: Twilio's are a few KiB at most.
@@ -80,8 +79,7 @@ func New(opts Options) *Handler {
 	}
 	h := &Handler{opts: opts}
 	if opts.AuthToken != "" {
-		v := client.NewRequestValidator(opts.AuthToken)
-		h.validator = &v
+		h.verifier = NewVerifier(opts.AuthToken)
 	}
 	return h
 }
@@ -169,13 +167,9 @@ func (h *Handler) verifiedForm(c *gin.Context) (url.Values, error) {
 		}
 		return nil, &server.Error{Status: http.StatusBadRequest, Message: "malformed form body", Err: err}
 	}
-	if h.validator != nil {
-		params := make(map[string]string, len(r.PostForm))
-		for k, v := range r.PostForm {
-			params[k] = v[0]
-		}
+	if h.verifier != nil {
 		sig := r.Header.Get("X-Twilio-Signature")
-		if sig == "" || !h.validator.Validate(h.opts.PublicURL+r.URL.RequestURI(), params, sig) {
+		if sig == "" || !h.verifier.Valid(h.opts.PublicURL+r.URL.RequestURI(), r.PostForm, sig) {
 			return nil, server.Errorf(http.StatusForbidden, "invalid Twilio signature")
 		}
 		if acc := r.PostForm.Get("AccountSid"); h.opts.AccountSID != "" && acc != h.opts.AccountSID {

@@ -131,10 +131,12 @@ func (s *State) Remember(sid string) {
 	if sid == "" {
 		return
 	}
-	s.Recent = append(s.Recent, sid)
-	if len(s.Recent) > maxRecent {
-		s.Recent = append(s.Recent[:0:0], s.Recent[len(s.Recent)-maxRecent:]...)
-	}
+	// One new array, sized to fit: appending to a full ring and then
+	// trimming it made two per message.
+	keep := min(len(s.Recent), maxRecent-1)
+	next := make([]string, 0, keep+1)
+	next = append(next, s.Recent[len(s.Recent)-keep:]...)
+	s.Recent = append(next, sid)
 }
 
 // Seen reports whether sid was processed recently.

@@ -13,6 +13,14 @@ import (
 // no control or invisible formatting characters, runs of spaces collapsed,
 // lines kept. The patient's wording is otherwise kept as typed.
 func cleanText(s string) string {
+	if tidyASCII(s) {
+		return s // nearly every message: nothing to normalise or drop
+	}
+	return cleanSlow(s)
+}
+
+// cleanSlow is cleanText for any input.
+func cleanSlow(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
 	}
@@ -45,6 +53,21 @@ func cleanText(s string) string {
 		lines[i] = strings.TrimSpace(lines[i])
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// tidyASCII reports whether s is printable ASCII with single spaces
+// between words only, which cleanText would return unchanged.
+func tidyASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // isInvisible reports format characters that change nothing a patient

@@ -130,3 +130,19 @@ func TestTruncate(t *testing.T) {
 	assert.Equal(t, "आशा", truncate("आशा देवी", 3))
 	assert.Equal(t, "short", truncate("short", 10))
 }
+
+// TestCleanTextFastPath checks that the ASCII shortcut returns what the
+// full cleaning would, and that anything it cannot vouch for takes the
+// full path.
+func TestCleanTextFastPath(t *testing.T) {
+	tidy := []string{"hello", "hi abc", "Load Tester", "3", "menu", "A-1, b.c!", "~x y z~"}
+	for _, s := range tidy {
+		assert.True(t, tidyASCII(s), "%q is tidy ASCII", s)
+		assert.Equal(t, cleanSlow(s), cleanText(s), "%q", s)
+	}
+	untidy := []string{"", " hi", "hi ", "a  b", "a\tb", "a\nb", "a\rb", "café", "a\x00b", "a\x7fb", "\u200bhi"}
+	for _, s := range untidy {
+		assert.False(t, tidyASCII(s), "%q is not tidy ASCII", s)
+		assert.Equal(t, cleanSlow(s), cleanText(s), "%q", s)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +15,7 @@ import (
 // filler sends one message from each of a range of patients, to make
 // conversations, and counts the replies that come back.
 type filler struct {
+	hosps   []Hospital // patient i writes to hosps[i%len(hosps)]
 	poster  *Poster
 	base    string
 	runID   string
@@ -22,17 +24,18 @@ type filler struct {
 }
 
 // newFiller returns a filler posting with up to concurrency connections.
-func newFiller(concurrency int) *filler {
+func newFiller(concurrency int, hosps []Hospital) *filler {
 	id := make([]byte, 4)
 	_, _ = rand.Read(id)
-	return &filler{poster: NewPoster(concurrency), runID: hex.EncodeToString(id)}
+	return &filler{hosps: hosps, poster: NewPoster(concurrency), runID: hex.EncodeToString(id)}
 }
 
 // onReply is the sink's hook.
 func (f *filler) onReply(Reply) { f.replies.Add(1) }
 
 // send posts body from patients [from, to), concurrency at a time, and
-// fails on the first message not answered 200.
+// fails on the first message not answered 200; "{code}" in body is the
+// patient's hospital code.
 func (f *filler) send(ctx context.Context, from, to, concurrency int, body string) error {
 	next := atomic.Int64{}
 	next.Store(int64(from))
@@ -48,7 +51,10 @@ func (f *filler) send(ctx context.Context, from, to, concurrency int, body strin
 					return
 				}
 				sid := fmt.Sprintf("SM%s%024x", f.runID, f.seq.Add(1))
-				code, err := f.poster.Post(ctx, f.base, Form(sid, Phone(i), body))
+				h := f.hosps[i%len(f.hosps)]
+				form := Form(sid, Phone(i), strings.ReplaceAll(body, "{code}", h.Code))
+				form.Set("To", h.Sender)
+				code, err := f.poster.Post(ctx, f.base, form)
 				if err == nil && code != http.StatusOK {
 					err = fmt.Errorf("webhook answered %d", code)
 				}

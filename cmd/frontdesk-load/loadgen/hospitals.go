@@ -40,9 +40,9 @@ const hospitalYAML = `  - code: %s
       kind: demo
 `
 
-// writeHospitals writes a hospitals file for hs into dir and returns its
+// WriteHospitals writes a hospitals file for hs into dir and returns its
 // path; sendRate, when positive, is each sender's send_rate (messages/s).
-func writeHospitals(dir string, hs []Hospital, sendRate int) (string, error) {
+func WriteHospitals(dir string, hs []Hospital, sendRate int) (string, error) {
 	var b strings.Builder
 	b.WriteString("hospitals:\n")
 	for i, h := range hs {

@@ -16,9 +16,10 @@ import (
 type MemoryConfig struct {
 	Target        Target
 	Conversations int
-	// Message is what each patient sends; "hi demo" leaves the
-	// conversation open at the registration's first question, after one
-	// call to the demo EMR (two replies).
+	// Message is what each patient sends ("{code}" is its hospital's
+	// code); "hi {code}" leaves the conversation open at the
+	// registration's first question, after one call to the demo EMR (two
+	// replies).
 	Message     string
 	RepliesEach int
 	Concurrency int
@@ -38,7 +39,7 @@ type MemoryConfig struct {
 
 // DefaultMemoryConfig is the memory measurement with no flags.
 func DefaultMemoryConfig() MemoryConfig {
-	return MemoryConfig{Conversations: 100000, Message: "hi demo", RepliesEach: 2, Concurrency: 64,
+	return MemoryConfig{Conversations: 100000, Message: "hi {code}", RepliesEach: 2, Concurrency: 64,
 		Warmup: 500, GCWait: 150 * time.Second, Sample: 2000, Batch: 2000}
 }
 
@@ -85,7 +86,7 @@ func MeasureMemory(ctx context.Context, cfg MemoryConfig, log *slog.Logger) (rep
 		return rep, err
 	}
 	defer cleanup()
-	f := newFiller(cfg.Concurrency)
+	f := newFiller(cfg.Concurrency, t.Hospitals())
 	sink, err := StartSink(AccountSID, AuthToken, f.onReply)
 	if err != nil {
 		return rep, err

@@ -35,7 +35,7 @@ func (t *Target) prepare(ctx context.Context) (cleanup func(), err error) {
 			return nil, fmt.Errorf("make config directory: %w", err)
 		}
 		undo = append(undo, func() { _ = os.RemoveAll(dir) })
-		if t.ConfigPath, err = writeHospitals(dir, t.Hospitals(), t.SendRate); err != nil {
+		if t.ConfigPath, err = WriteHospitals(dir, t.Hospitals(), t.SendRate); err != nil {
 			cleanup()
 			return nil, err
 		}
