@@ -12,8 +12,8 @@ import (
 // Sign computes the X-Twilio-Signature Twilio sends with a form POST to
 // fullURL: Base64(HMAC-SHA1(token, URL + each key and value, keys sorted)).
 // The simulator, the load tool and the tests sign with it; the webhook
-// checks with its Verifier, and both are tested against twilio-go's
-// validator.
+// checks with twilio-go's validator, so the two are tested against each
+// other.
 func Sign(token, fullURL string, form url.Values) string {
 	keys := make([]string, 0, len(form))
 	for k := range form {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/frontdesk-health/frontdesk/http/webhook"
+	"github.com/twilio/twilio-go/client"
 )
 
 // baselineReply is what the baseline answers every message with: the
@@ -21,12 +21,12 @@ const baselineReply = "Hello! To start, send *hi demo*."
 // baseline is the least WhatsApp reply bot: check Twilio's signature, read
 // the form, post one reply to Twilio's API, answer empty TwiML. It keeps no
 // state and writes nothing durable, so it is what the machine allows for a
-// webhook that answers. It checks the signature with the product's own
-// verifier (http/webhook), so that the cost of that check, which the
-// product pays too, weighs the same on both sides of the ratio.
+// webhook that answers. It checks the signature with twilio-go's
+// validator, as the product does, so that the check weighs the same on
+// both sides of the ratio.
 type baseline struct {
 	publicURL, accountSID, authToken, messagesURL string
-	verifier                                      *webhook.Verifier
+	validator                                     client.RequestValidator
 	client                                        *http.Client
 }
 
@@ -37,7 +37,7 @@ func ServeBaseline(ctx context.Context, getenv func(string) string) error {
 	addr := getenv("FRONTDESK_ADDR")
 	b := &baseline{
 		publicURL: strings.TrimRight(getenv("FRONTDESK_PUBLIC_URL"), "/"), accountSID: getenv("TWILIO_ACCOUNT_SID"),
-		authToken: getenv("TWILIO_AUTH_TOKEN"), verifier: webhook.NewVerifier(getenv("TWILIO_AUTH_TOKEN")),
+		authToken: getenv("TWILIO_AUTH_TOKEN"), validator: client.NewRequestValidator(getenv("TWILIO_AUTH_TOKEN")),
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 			MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute,
 		}},
@@ -73,7 +73,11 @@ func (b *baseline) messages(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed form body", http.StatusBadRequest)
 		return
 	}
-	if !b.verifier.Valid(b.publicURL+r.URL.RequestURI(), r.PostForm, r.Header.Get("X-Twilio-Signature")) {
+	params := make(map[string]string, len(r.PostForm))
+	for k, v := range r.PostForm {
+		params[k] = v[0]
+	}
+	if !b.validator.Validate(b.publicURL+r.URL.RequestURI(), params, r.Header.Get("X-Twilio-Signature")) {
 		http.Error(w, "invalid Twilio signature", http.StatusForbidden)
 		return
 	}

@@ -26,7 +26,7 @@ const (
 	crashLoadFor  = 18 * time.Second
 	// crashTurnTimeout bounds the wait for a turn's last reply, kills and
 	// restarts included (a restart takes well under a second).
-	crashTurnTimeout = 15 * time.Second
+	crashTurnTimeout = 30 * time.Second
 	crashDrain       = 30 * time.Second
 	// crashLease is FRONTDESK_OUTBOX_LEASE, the least allowed: a killed
 	// process's unsent replies stay leased to it until then, and only
