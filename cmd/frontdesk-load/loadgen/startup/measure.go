@@ -111,19 +111,11 @@ func Measure(ctx context.Context, cfg Config, log *slog.Logger) (rep Report, err
 // state (the main menu) rather than as strangers ("how to start").
 func startOnce(ctx context.Context, t loadgen.Target, n, run int) (time.Duration, error) {
 	replies := &menuReplies{seen: map[string]string{}}
-	sink, err := loadgen.StartSink(loadgen.AccountSID, loadgen.AuthToken, replies.add)
+	p, addr, closeSink, err := launch(ctx, t, replies.add)
 	if err != nil {
 		return 0, err
 	}
-	defer sink.Close()
-	addr, err := loadgen.FreeAddr()
-	if err != nil {
-		return 0, err
-	}
-	p, err := loadgen.Start(ctx, t.Spec(addr, sink.URL()))
-	if err != nil {
-		return 0, err
-	}
+	defer closeSink()
 	ready := p.Ready.Sub(p.Started)
 	poster := loadgen.NewPoster(2)
 	for _, i := range []int{run, n - 1 - run} {
@@ -146,19 +138,11 @@ func startOnce(ctx context.Context, t loadgen.Target, n, run int) (time.Duration
 // startEmpty times a start with nothing stored, for comparison, and
 // deletes the few keys the server made.
 func startEmpty(ctx context.Context, t loadgen.Target) (time.Duration, error) {
-	sink, err := loadgen.StartSink(loadgen.AccountSID, loadgen.AuthToken, nil)
+	p, _, closeSink, err := launch(ctx, t, nil)
 	if err != nil {
 		return 0, err
 	}
-	defer sink.Close()
-	addr, err := loadgen.FreeAddr()
-	if err != nil {
-		return 0, err
-	}
-	p, err := loadgen.Start(ctx, t.Spec(addr, sink.URL()))
-	if err != nil {
-		return 0, err
-	}
+	defer closeSink()
 	ready := p.Ready.Sub(p.Started)
 	err = p.Stop(time.Minute)
 	if r, rerr := loadgen.OpenRedis(ctx, t.RedisURL, t.Prefix); rerr == nil {
@@ -243,4 +227,22 @@ func durations(ds []time.Duration) string {
 		parts[i] = d.Round(100 * time.Microsecond).String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// launch starts a fake Twilio (replies to onReply) and the server of t
+// sending to it, on a free loopback address; closeSink stops the fake.
+func launch(ctx context.Context, t loadgen.Target, onReply func(loadgen.Reply)) (p *loadgen.Process, addr string, closeSink func(), err error) {
+	sink, err := loadgen.StartSink(loadgen.AccountSID, loadgen.AuthToken, onReply)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	closeSink = func() { _ = sink.Close() }
+	if addr, err = loadgen.FreeAddr(); err == nil {
+		p, err = loadgen.Start(ctx, t.Spec(addr, sink.URL()))
+	}
+	if err != nil {
+		closeSink()
+		return nil, "", nil, err
+	}
+	return p, addr, closeSink, nil
 }
