@@ -70,15 +70,7 @@ func (s *Store) FireReminder(ctx context.Context, f persistence.Firing) error {
 	if err != nil {
 		return fmt.Errorf("fire reminder: %w", err)
 	}
-	switch reply {
-	case "ok":
-		return nil
-	case "missing":
-		return fmt.Errorf("fire reminder: %w", persistence.ErrNotFound)
-	case "conflict":
-		return fmt.Errorf("fire reminder: lease lost: %w", persistence.ErrConflict)
-	}
-	return errors.New("fire reminder: unexpected answer from redis")
+	return reminderAnswer("fire reminder", "lease lost", reply)
 }
 
 // NextDue reads the lowest score of the due set.

@@ -115,13 +115,16 @@ func startRedisServer(extra ...string) (*redisServer, error) {
 		return nil, fmt.Errorf("start redis-server: %w", err)
 	}
 	srv := &redisServer{url: fmt.Sprintf("redis://127.0.0.1:%d/0", port), cmd: cmd, dir: dir}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.After(10 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
 	for ping(srv.url) != nil {
-		if time.Now().After(deadline) {
+		select {
+		case <-deadline:
 			srv.stop()
 			return nil, errors.New("redis-server started but does not answer within 10s")
+		case <-tick.C:
 		}
-		time.Sleep(20 * time.Millisecond) // polling the new server with a deadline
 	}
 	return srv, nil
 }

@@ -168,13 +168,20 @@ func (s *Store) CancelReminder(ctx context.Context, hospital, id string, at time
 	if err != nil {
 		return fmt.Errorf("cancel reminder: %w", err)
 	}
+	return reminderAnswer("cancel reminder", "already fired", reply)
+}
+
+// reminderAnswer maps a reminder script's reply ("ok", "missing",
+// "conflict") to the error of the operation what; conflict says why a
+// conflict is one.
+func reminderAnswer(what, conflict string, reply any) error {
 	switch reply {
 	case "ok":
 		return nil
 	case "missing":
-		return fmt.Errorf("cancel reminder: %w", persistence.ErrNotFound)
+		return fmt.Errorf("%s: %w", what, persistence.ErrNotFound)
 	case "conflict":
-		return fmt.Errorf("cancel reminder: already fired: %w", persistence.ErrConflict)
+		return fmt.Errorf("%s: %s: %w", what, conflict, persistence.ErrConflict)
 	}
-	return errors.New("cancel reminder: unexpected answer from redis")
+	return fmt.Errorf("%s: unexpected answer from redis", what)
 }
