@@ -18,6 +18,7 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/conversation"
 	"github.com/frontdesk-health/frontdesk/actors/conversation/catalog"
 	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
+	"github.com/frontdesk-health/frontdesk/actors/dispatch"
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
 	"github.com/frontdesk-health/frontdesk/actors/reminder"
 	"github.com/frontdesk-health/frontdesk/emr"
@@ -42,17 +43,21 @@ type App struct {
 	hasher  *pii.Hasher
 	holder  string // this run's lease holder (leases.go)
 
-	system    *actor.ActorSystem
-	router    *conversation.Router
-	hospitals map[string]*actor.PID
-	outbound  *outboundRegistry
-	statuses  *outbound.Statuses // transport.go: Twilio's status callbacks
-	media     *mediaParts        // media.go: files patients send
-	reminders *reminderLoop      // reminders.go
-	callbacks *callbackPoster    // callbacks.go: answers to reminders, to the EMR
-	scheduler reminder.Scheduler // reminders.go: what /v1 schedules with
-	sends     sync.WaitGroup     // outbound sends in flight
-	commits   sync.WaitGroup     // conversation commits in flight
+	system *actor.ActorSystem
+	// mailboxes runs the mailboxes of conversations, shards and outbound
+	// actors, and sendPool their sends, on long-lived goroutines
+	// (actors/dispatch).
+	mailboxes, sendPool *dispatch.Pool
+	router              *conversation.Router
+	hospitals           map[string]*actor.PID
+	outbound            *outboundRegistry
+	statuses            *outbound.Statuses // transport.go: Twilio's status callbacks
+	media               *mediaParts        // media.go: files patients send
+	reminders           *reminderLoop      // reminders.go
+	callbacks           *callbackPoster    // callbacks.go: answers to reminders, to the EMR
+	scheduler           reminder.Scheduler // reminders.go: what /v1 schedules with
+	sends               sync.WaitGroup     // outbound sends in flight
+	commits             sync.WaitGroup     // conversation commits in flight
 
 	background     sync.WaitGroup // start-up work running in the background
 	stopBackground context.CancelFunc
@@ -142,6 +147,8 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 	}
 	a.demoEMR = demoEMR
 	a.system = a.newActorSystem()
+	a.mailboxes = dispatch.NewPool(8*goruntime.GOMAXPROCS(0), 0)
+	a.sendPool = dispatch.NewPool(outbound.DefaultMaxInFlight, 0)
 	if err := a.spawnHospitals(clients); err != nil {
 		return err
 	}
@@ -184,6 +191,7 @@ func (a *App) wire(s *settings, sealer persistence.Sealer) error {
 		Logger:         a.log,
 		Fault:          s.fault,
 		Commits:        &a.commits,
+		Dispatcher:     a.mailboxes,
 		StoreError:     a.health.failed,
 	}
 	if a.router, err = conversation.NewRouter(a.system, deps, s.shards, 10*time.Second); err != nil {

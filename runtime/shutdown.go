@@ -54,6 +54,8 @@ func (a *App) Shutdown(ctx context.Context) error {
 		a.system.Root.Stop(pid)
 	}
 	a.system.Shutdown()
+	a.mailboxes.Close()
+	a.sendPool.Close()
 	if err := a.store.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close store: %w", err))
 	}

@@ -45,7 +45,9 @@ type storeHealth struct {
 	since    time.Time     // when it went down
 	reason   string        // why, for /readyz
 	upAt     time.Time     // when it last came up (or the monitor started)
-	downCh   chan struct{} // closed when the store goes down; new at each recovery
+	// upCtx is cancelled when the store goes down; new at each recovery.
+	upCtx    context.Context
+	cancelUp context.CancelFunc
 }
 
 func newStoreHealth(ping func(context.Context) error, interval, timeout time.Duration, log *slog.Logger, m *metrics.Metrics) *storeHealth {
@@ -56,7 +58,9 @@ func newStoreHealth(ping func(context.Context) error, interval, timeout time.Dur
 		timeout = defaultProbeTimeout
 	}
 	m.StoreUp.Set(1) // the store answered when it was opened
-	return &storeHealth{ping: ping, interval: interval, timeout: timeout, log: log, metrics: m, upAt: time.Now(), downCh: make(chan struct{})}
+	h := &storeHealth{ping: ping, interval: interval, timeout: timeout, log: log, metrics: m, upAt: time.Now()}
+	h.upCtx, h.cancelUp = context.WithCancel(context.Background())
+	return h
 }
 
 // run pings the store until ctx ends: every interval, or confirmAfter
@@ -122,7 +126,7 @@ func (h *storeHealth) markDown(err error) {
 		return
 	}
 	h.down, h.since, h.reason = true, time.Now(), err.Error()
-	close(h.downCh)
+	h.cancelUp()
 	h.mu.Unlock()
 	h.metrics.StoreUp.Set(0)
 	h.metrics.StoreOutages.Inc()
@@ -142,7 +146,7 @@ func (h *storeHealth) markUp() {
 	now := time.Now()
 	downFor := now.Sub(h.since)
 	h.down, h.upAt, h.reason = false, now, ""
-	h.downCh = make(chan struct{})
+	h.upCtx, h.cancelUp = context.WithCancel(context.Background())
 	h.mu.Unlock()
 	h.metrics.StoreUp.Set(1)
 	h.log.Info("store reachable again", "component", "store", "down_for", downFor.Round(time.Millisecond).String())
@@ -151,13 +155,14 @@ func (h *storeHealth) markUp() {
 	}
 }
 
-// outage returns a channel closed when the store is found unreachable (at
-// once while it is), so a request waiting for a commit can give up as soon
-// as the outage is known instead of at the commit's timeout.
-func (h *storeHealth) outage() <-chan struct{} {
+// outage returns a context cancelled when the store is found unreachable
+// (already cancelled while it is), so a request waiting for a commit can
+// give up as soon as the outage is known instead of at the commit's
+// timeout.
+func (h *storeHealth) outage() context.Context {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.downCh
+	return h.upCtx
 }
 
 // err is nil while the store is up, else why it is not, for /readyz and

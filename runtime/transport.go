@@ -59,6 +59,7 @@ func (a *App) outboundOptions(sender string, transport outbound.Transport, s *se
 		Rate: config.SenderRates(a.cfg.Hospitals)[sender], Deliveries: a.store,
 		Hospitals: func(code string) *config.Hospital { return hospitals[code] },
 		Now:       a.now, Metrics: a.metrics, Logger: a.log, Sends: &a.sends,
+		Dispatcher: a.mailboxes, Go: a.sendPool.Schedule,
 	}
 	if s.sendTimeout > 0 {
 		opts.Timeout = s.sendTimeout + 5*time.Second // the send, then the store updates

@@ -56,6 +56,9 @@ type Deps struct {
 	// Fault, when set, runs before every decision; tests use it to make a
 	// conversation panic. Optional.
 	Fault func(ev flow.Event)
+	// Dispatcher runs the mailboxes of shards and conversations;
+	// optional, protoactor's default (a goroutine each time) when nil.
+	Dispatcher actor.Dispatcher
 	// Commits counts commits in flight so shutdown can wait for them
 	// before closing the store.
 	Commits *sync.WaitGroup
@@ -64,6 +67,15 @@ type Deps struct {
 	// learns of a store outage at the first failed commit instead of at
 	// its next ping. It must return quickly. Optional.
 	StoreError func(began time.Time, err error)
+}
+
+// props are the options of the actors' props: the dispatcher, and the
+// extra options given.
+func (d *Deps) props(extra ...actor.PropsOption) []actor.PropsOption {
+	if d.Dispatcher != nil {
+		extra = append(extra, actor.WithDispatcher(d.Dispatcher))
+	}
+	return extra
 }
 
 // storeError reports a failed store operation, if anyone listens.

@@ -26,7 +26,7 @@ func NewRouter(system *actor.ActorSystem, deps *Deps, n int, wait time.Duration)
 	r := &Router{system: system, wait: wait}
 	for i := 0; i < n; i++ {
 		props := actor.PropsFromProducer(func() actor.Actor { return newShard(deps) },
-			actor.WithSupervisor(childStrategy()))
+			deps.props(actor.WithSupervisor(childStrategy()))...)
 		pid, err := system.Root.SpawnNamed(props, fmt.Sprintf("conversations-%d", i))
 		if err != nil {
 			return nil, fmt.Errorf("spawn conversation shard %d: %w", i, err)
@@ -41,27 +41,41 @@ func NewRouter(system *actor.ActorSystem, deps *Deps, n int, wait time.Duration)
 var ErrTimeout = errors.New("conversation: no answer in time")
 
 // Deliver hands an event to its conversation and waits until it is
-// committed (or found to be a duplicate).
+// committed (or found to be a duplicate), for at most the router's wait,
+// or until ctx ends.
 func (r *Router) Deliver(ctx context.Context, d *Deliver) (*Ack, error) {
-	wait := r.wait
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-		wait = time.Until(dl)
+	var expired <-chan time.Time // nil: ctx ends the wait first
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > r.wait {
+		timer := time.NewTimer(r.wait)
+		defer timer.Stop()
+		expired = timer.C
 	}
+	box := &replyBox{answers: make(chan any, 1)}
+	registry := r.system.ProcessRegistry
+	pid, ok := registry.Add(box, "reply"+registry.NextId())
+	if !ok {
+		return nil, errors.New("deliver to conversation: reply address taken")
+	}
+	defer registry.Remove(pid)
 	for attempt := 0; attempt < 3; attempt++ {
-		res, err := r.system.Root.RequestFuture(r.shardFor(d.Key), d, wait).Result()
-		if errors.Is(err, actor.ErrTimeout) {
+		r.system.Root.RequestWithCustomSender(r.shardFor(d.Key), d, pid)
+		select {
+		case <-expired:
 			return nil, ErrTimeout
-		}
-		if err != nil {
-			return nil, fmt.Errorf("deliver to conversation: %w", err)
-		}
-		switch res := res.(type) {
-		case *Ack:
-			return res, nil
-		case *actor.DeadLetterResponse:
-			continue // the child stopped just as the message went out: route again
-		default:
-			return nil, fmt.Errorf("deliver to conversation: unexpected answer %T", res)
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return nil, ErrTimeout
+			}
+			return nil, fmt.Errorf("deliver to conversation: %w", context.Cause(ctx))
+		case res := <-box.answers:
+			switch res := res.(type) {
+			case *Ack:
+				return res, nil
+			case *actor.DeadLetterResponse:
+				continue // the child stopped just as the message went out: route again
+			default:
+				return nil, fmt.Errorf("deliver to conversation: unexpected answer %T", res)
+			}
 		}
 	}
 	return nil, fmt.Errorf("deliver to conversation: %w", ErrNotAccepted)

@@ -69,7 +69,7 @@ func (s *shard) route(ctx actor.Context, key Key, msg any, sender *actor.PID) {
 // spawn starts a child named by the keyed hash of its key (the name shows
 // in protoactor's own logs, so it must not be the phone number).
 func (s *shard) spawn(ctx actor.Context, key Key) *entry {
-	props := actor.PropsFromProducer(func() actor.Actor { return newConv(s.deps, key) })
+	props := actor.PropsFromProducer(func() actor.Actor { return newConv(s.deps, key) }, s.deps.props()...)
 	pid, err := ctx.SpawnNamed(props, s.deps.Hasher.Hash(key.String()))
 	if err != nil {
 		// ErrNameExists: a child of that name is still being removed;

@@ -58,7 +58,7 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 	if isInbound {
 		next.Remember(in.Sid)
 	}
-	commit, entries, answers, err := c.build(now, next, fx, in)
+	commit, entries, plain, answers, err := c.build(now, next, fx, in)
 	if err != nil {
 		c.logger().Error("prepare commit", "err", err)
 		c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)})
@@ -95,7 +95,7 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 			c.countIn("processed")
 		}
 		c.respond(ctx, p, &Ack{})
-		c.act(ctx, next, fx, entries, answers)
+		c.act(ctx, next, fx, &outbound.Notify{Entries: entries, Messages: plain}, answers)
 		c.pump(ctx)
 	})
 }
@@ -126,9 +126,9 @@ func (c *conv) commitFailed(ctx actor.Context, p *pending, began time.Time, err 
 // act performs a committed turn's effects: hand the replies to the
 // outbound actor, the answers to reminders to the callback actor and the
 // EMR call to the hospital actor.
-func (c *conv) act(ctx actor.Context, st flow.State, fx flow.Effects, entries, answers []persistence.OutboxEntry) {
-	if len(entries) > 0 {
-		ctx.Send(c.deps.OutboundPID(c.key.Sender), &outbound.Notify{Entries: entries})
+func (c *conv) act(ctx actor.Context, st flow.State, fx flow.Effects, replies *outbound.Notify, answers []persistence.OutboxEntry) {
+	if len(replies.Entries) > 0 {
+		ctx.Send(c.deps.OutboundPID(c.key.Sender), replies)
 	}
 	if len(answers) > 0 && c.deps.CallbackPID != nil {
 		ctx.Send(c.deps.CallbackPID, &callback.Notify{Entries: answers})
@@ -139,26 +139,27 @@ func (c *conv) act(ctx actor.Context, st flow.State, fx flow.Effects, entries, a
 }
 
 // build makes the commit of one turn: sealed snapshot, outbox entries for
-// the replies and for the answers to reminders (returned apart, for their
-// two actors), the MessageSid mark and consent changes.
-func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.Inbound) (commit persistence.Commit, entries, answers []persistence.OutboxEntry, err error) {
+// the replies (with their messages, for the outbound actor) and for the
+// answers to reminders (returned apart, for their two actors), the
+// MessageSid mark and consent changes.
+func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.Inbound) (commit persistence.Commit, entries []persistence.OutboxEntry, plain []outbound.Message, answers []persistence.OutboxEntry, err error) {
 	raw, err := json.Marshal(next)
 	if err != nil {
-		return commit, nil, nil, fmt.Errorf("encode state: %w", err)
+		return commit, nil, nil, nil, fmt.Errorf("encode state: %w", err)
 	}
 	sealed, err := c.deps.Sealer.Seal(raw)
 	if err != nil {
-		return commit, nil, nil, fmt.Errorf("seal state: %w", err)
+		return commit, nil, nil, nil, fmt.Errorf("seal state: %w", err)
 	}
-	if entries, err = c.deps.Codec.Entries(now, c.key.Sender, c.messages(next, fx)...); err != nil {
-		return commit, nil, nil, err
+	if entries, plain, err = c.deps.Codec.Prepare(now, c.key.Sender, c.messages(next, fx)...); err != nil {
+		return commit, nil, nil, nil, err
 	}
 	if len(fx.Callbacks) > 0 {
 		if c.deps.Callbacks == nil {
-			return commit, nil, nil, errors.New("answers to reminders, but no callback codec")
+			return commit, nil, nil, nil, errors.New("answers to reminders, but no callback codec")
 		}
 		if answers, err = c.deps.Callbacks.Entries(now, fx.Callbacks...); err != nil {
-			return commit, nil, nil, err
+			return commit, nil, nil, nil, err
 		}
 	}
 	commit = persistence.Commit{
@@ -180,7 +181,7 @@ func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.I
 		// Waiting for the EMR: a restart must wake this conversation so
 		// the call is resumed without the patient writing again.
 		if commit.Wake, err = c.deps.Sealer.Seal([]byte(c.key.String())); err != nil {
-			return persistence.Commit{}, nil, nil, fmt.Errorf("seal wake address: %w", err)
+			return persistence.Commit{}, nil, nil, nil, fmt.Errorf("seal wake address: %w", err)
 		}
 	}
 	for _, ch := range fx.Consent {
@@ -188,7 +189,7 @@ func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.I
 			Hospital: ch.Hospital, Subject: c.deps.Hasher.Hash(c.key.Phone), Kind: ch.Kind, OptedOut: ch.OptedOut, At: now, Source: "patient",
 		})
 	}
-	return commit, entries, answers, nil
+	return commit, entries, plain, answers, nil
 }
 
 // messages are a turn's replies as outbound messages. A reminder's own

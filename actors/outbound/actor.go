@@ -19,10 +19,11 @@ type sender struct {
 	opts    Options
 	log     *slog.Logger
 	lanes   map[string][]persistence.OutboxEntry
-	busy    map[string]bool // a send in flight, or waiting for a retry
-	known   map[string]bool // entry ids queued or in flight
-	recent  *recent         // entry ids finished lately (recent.go)
-	order   []string        // idle lanes with work, in turn (round robin)
+	busy    map[string]bool    // a send in flight, or waiting for a retry
+	known   map[string]bool    // entry ids queued or in flight
+	plain   map[string]Message // messages of queued entries, as Notify gave them
+	recent  *recent            // entry ids finished lately (recent.go)
+	order   []string           // idle lanes with work, in turn (round robin)
 	running int
 	count   int  // entries in lanes
 	peak    int  // the most entries known at once since the maps were made (shrink)
@@ -70,6 +71,7 @@ func newSender(opts Options) *sender {
 		lanes:    map[string][]persistence.OutboxEntry{},
 		busy:     map[string]bool{},
 		known:    map[string]bool{},
+		plain:    map[string]Message{},
 		recent:   newRecent(recentSize),
 		settled:  map[string]bool{},
 		bucket:   newBucket(opts.Rate),
@@ -106,6 +108,13 @@ func (s *sender) Receive(ctx actor.Context) {
 		s.remarked(ctx, m)
 	case *Notify:
 		s.add(m.Entries)
+		if len(m.Messages) == len(m.Entries) {
+			for i, e := range m.Entries {
+				if s.known[e.ID] {
+					s.plain[e.ID] = m.Messages[i]
+				}
+			}
+		}
 		s.schedule(ctx)
 	case *OutsideWindow:
 		s.fallBack(ctx, m.Entry)
@@ -200,18 +209,23 @@ func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
 	s.running++
 	s.busy[e.Lane] = true
 	opts, force, hand := s.opts, s.force[e.ID], s.hand
+	plain, known := s.plain[e.ID]
+	var msg *Message
+	if known {
+		msg = &plain
+	}
 	system, self := ctx.ActorSystem(), ctx.Self()
 	opts.Sends.Add(1)
 	hand.begin(e.ID)
-	go func() {
+	opts.Go(func() {
 		defer opts.Sends.Done()
-		r := deliver(opts, e, force)
+		r := deliver(opts, e, msg, force)
 		if hand.end(r) {
 			system.Root.Send(self, r)
 			return
 		}
 		orphaned(opts, r)
-	}()
+	})
 }
 
 // gauge exports how many entries wait. It is called on every change, so
@@ -237,5 +251,6 @@ func (s *sender) shrink() {
 		return
 	}
 	s.lanes, s.busy, s.known = map[string][]persistence.OutboxEntry{}, map[string]bool{}, map[string]bool{}
+	s.plain = map[string]Message{}
 	s.peak = 0
 }

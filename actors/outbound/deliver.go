@@ -48,15 +48,17 @@ type result struct {
 const codeStore = "store"
 
 // deliver makes one attempt at entry e and records the outcome; it runs
-// outside the actor. forceTemplate is set after a 63016 for e.
-func deliver(opts Options, e persistence.OutboxEntry, forceTemplate bool) *result {
+// outside the actor. plain is e's message when the actor was given it
+// (Notify.Messages), else nil and the payload is opened. forceTemplate is
+// set after a 63016 for e.
+func deliver(opts Options, e persistence.OutboxEntry, plain *Message, forceTemplate bool) *result {
 	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
 	defer cancel()
 	e, stop := claimToSend(ctx, opts, e)
 	if stop != nil {
 		return stop
 	}
-	msg, err := opts.Codec.Decode(e)
+	msg, err := message(opts, e, plain)
 	if err != nil {
 		return finalFailure(ctx, opts, e, err, "undecodable_payload", false)
 	}
@@ -88,6 +90,15 @@ func deliver(opts Options, e persistence.OutboxEntry, forceTemplate bool) *resul
 			err: fmt.Errorf("record sent entry %s: %w", e.ID, merr), unrecorded: &mark{sent: true, providerID: id}}
 	}
 	return &result{entry: e, outcome: outSent, providerID: id, template: template}
+}
+
+// message is the message to send for e: plain when given, else e's
+// payload opened.
+func message(opts Options, e persistence.OutboxEntry, plain *Message) (Message, error) {
+	if plain != nil {
+		return *plain, nil
+	}
+	return opts.Codec.Decode(e)
 }
 
 // failedSend sorts a refused or failed send: 63016 for a free-form

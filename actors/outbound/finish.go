@@ -66,6 +66,7 @@ func (s *sender) finished(ctx actor.Context, r *result) {
 // leave takes a lane's head entry off and lets the lane go on.
 func (s *sender) leave(lane, id string) {
 	delete(s.force, id)
+	delete(s.plain, id)
 	delete(s.waits, id)
 	delete(s.parked, id)
 	s.busy[lane] = false

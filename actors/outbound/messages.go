@@ -10,6 +10,10 @@ import "github.com/frontdesk-health/frontdesk/persistence"
 // sent. Entries are sent in slice order per lane.
 type Notify struct {
 	Entries []persistence.OutboxEntry
+	// Messages, when set, holds each entry's message as its payload holds
+	// it (Codec.Prepare makes both), so that the send need not open and
+	// decode the payload it was just given. Optional.
+	Messages []Message
 }
 
 // Reload tells the outbound actor to read its sender's pending entries from

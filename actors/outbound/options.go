@@ -67,6 +67,12 @@ type Options struct {
 	Logger  *slog.Logger
 	// Sends counts sends in flight so shutdown can wait for them. Optional.
 	Sends *sync.WaitGroup
+	// Dispatcher runs the actor's mailbox; optional, protoactor's default
+	// (a goroutine each time) when nil.
+	Dispatcher actor.Dispatcher
+	// Go runs each send (a goroutine: it waits for Twilio); optional, a
+	// new goroutine each when nil. It must never wait to start fn.
+	Go func(fn func())
 }
 
 // Defaults of Options.
@@ -119,6 +125,9 @@ func (o *Options) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Go == nil {
+		o.Go = func(fn func()) { go fn() }
+	}
 	if o.Sends == nil {
 		o.Sends = &sync.WaitGroup{}
 	}
@@ -138,5 +147,9 @@ func (o *Options) hospital(code string) *config.Hospital {
 // Props returns the props of the outbound actor of one sender.
 func Props(opts Options) *actor.Props {
 	opts.defaults()
-	return actor.PropsFromProducer(func() actor.Actor { return newSender(opts) })
+	props := []actor.PropsOption(nil)
+	if opts.Dispatcher != nil {
+		props = append(props, actor.WithDispatcher(opts.Dispatcher))
+	}
+	return actor.PropsFromProducer(func() actor.Actor { return newSender(opts) }, props...)
 }

@@ -95,7 +95,15 @@ func (c *Codec) Lane(to string) string { return c.hasher.Hash(to) }
 // Entries makes the outbox entries for messages sent from sender, in order,
 // splitting bodies longer than WhatsApp allows.
 func (c *Codec) Entries(now time.Time, sender string, msgs ...Message) ([]persistence.OutboxEntry, error) {
+	out, _, err := c.Prepare(now, sender, msgs...)
+	return out, err
+}
+
+// Prepare is Entries that also returns each entry's message as its payload
+// holds it, for Notify.Messages.
+func (c *Codec) Prepare(now time.Time, sender string, msgs ...Message) ([]persistence.OutboxEntry, []Message, error) {
 	var out []persistence.OutboxEntry
+	var plain []Message
 	for _, m := range msgs {
 		parts := Split(m.Body, MaxBody)
 		if len(parts) == 0 {
@@ -109,11 +117,11 @@ func (c *Codec) Entries(now time.Time, sender string, msgs ...Message) ([]persis
 			}
 			raw, err := json.Marshal(p)
 			if err != nil {
-				return nil, fmt.Errorf("encode outbound message: %w", err)
+				return nil, nil, fmt.Errorf("encode outbound message: %w", err)
 			}
 			sealed, err := c.sealer.Seal(raw)
 			if err != nil {
-				return nil, fmt.Errorf("seal outbound message: %w", err)
+				return nil, nil, fmt.Errorf("seal outbound message: %w", err)
 			}
 			e := persistence.OutboxEntry{
 				ID:        persistence.NewID(now),
@@ -125,10 +133,10 @@ func (c *Codec) Entries(now time.Time, sender string, msgs ...Message) ([]persis
 				UpdatedAt: now,
 			}
 			c.hold(&e, now)
-			out = append(out, e)
+			out, plain = append(out, e), append(plain, p)
 		}
 	}
-	return out, nil
+	return out, plain, nil
 }
 
 // fallbackEntry is the copy of e to send as a template after Twilio

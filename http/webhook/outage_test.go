@@ -27,15 +27,19 @@ type heldRouter struct {
 	release chan struct{}
 }
 
-func (r *heldRouter) Deliver(context.Context, *conversation.Deliver) (*conversation.Ack, error) {
+func (r *heldRouter) Deliver(ctx context.Context, _ *conversation.Deliver) (*conversation.Ack, error) {
 	r.calls <- struct{}{}
-	<-r.release
-	return &conversation.Ack{}, nil
+	select {
+	case <-r.release:
+		return &conversation.Ack{}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // outageServer serves /twilio/messages (no signatures) with the store's
 // availability as given.
-func outageServer(router Deliverer, available func() error, outage func() <-chan struct{}) *gin.Engine {
+func outageServer(router Deliverer, available func() error, outage func() context.Context) *gin.Engine {
 	h := New(Options{
 		PublicURL: testPublic, Router: router, Now: func() time.Time { return testNow }, Wait: 5 * time.Second,
 		Hasher:  pii.NewHasher([]byte("0123456789abcdef0123456789abcdef")),
@@ -74,12 +78,13 @@ func TestMessagesRefusedWhileStoreDown(t *testing.T) {
 func TestMessagesGiveUpWhenStoreGoesDown(t *testing.T) {
 	r := &heldRouter{calls: make(chan struct{}, 1), release: make(chan struct{})}
 	defer close(r.release)
-	down := make(chan struct{})
-	e := outageServer(r, func() error { return nil }, func() <-chan struct{} { return down })
+	up, down := context.WithCancel(context.Background())
+	defer down()
+	e := outageServer(r, func() error { return nil }, func() context.Context { return up })
 	answered := make(chan *httptest.ResponseRecorder, 1)
 	go func() { answered <- postMessage(t, e) }()
 	<-r.calls // the message waits for its commit
-	close(down)
+	down()
 	select {
 	case w := <-answered:
 		require.Equal(t, http.StatusServiceUnavailable, w.Code, "an unknown outcome is not acknowledged")

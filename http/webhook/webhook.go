@@ -24,7 +24,8 @@ import (
 	"github.com/frontdesk-health/frontdesk/runtime/pii"
 )
 
-// Deliverer hands an event to its conversation and waits for the commit.
+// Deliverer hands an event to its conversation and waits for the commit,
+// or until ctx ends.
 type Deliverer interface {
 	Deliver(ctx context.Context, d *conversation.Deliver) (*conversation.Ack, error)
 }
@@ -50,11 +51,11 @@ type Options struct {
 	// before it reaches its conversation, instead of after a commit that
 	// cannot succeed. Optional.
 	Available func() error
-	// Outage, when set, returns a channel closed when the store is found
-	// unreachable: a message waiting for its commit is then answered 503
-	// at once (its outcome is unknown; Twilio's retry is deduplicated).
-	// Optional.
-	Outage func() <-chan struct{}
+	// Outage, when set, returns a context cancelled when the store is
+	// found unreachable: a message waiting for its commit is then answered
+	// 503 at once (its outcome is unknown; Twilio's retry is
+	// deduplicated). Optional.
+	Outage func() context.Context
 	// Statuses stores delivery status callbacks (status.go). Optional:
 	// without it callbacks are checked and answered only.
 	Statuses StatusRecorder
@@ -129,21 +130,26 @@ func (h *Handler) messages(c *gin.Context) int {
 	return http.StatusOK
 }
 
+// errStoreLost ends the wait of a message whose store was found
+// unreachable meanwhile.
+var errStoreLost = errors.New("the store became unreachable while the message was being committed")
+
 // deliver hands the message to its conversation and waits for the commit,
-// or until the store is found unreachable meanwhile.
+// or until the store is found unreachable meanwhile (the outage context
+// then ends the wait: no goroutine watches it).
 func (h *Handler) deliver(ctx context.Context, d *conversation.Deliver) error {
 	if h.opts.Outage == nil {
 		return ackErr(h.opts.Router.Deliver(ctx, d))
 	}
-	outage := h.opts.Outage()
-	done := make(chan error, 1)
-	go func() { done <- ackErr(h.opts.Router.Deliver(ctx, d)) }()
-	select {
-	case err := <-done:
-		return err
-	case <-outage:
-		return errors.New("the store became unreachable while the message was being committed")
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(h.opts.Outage(), func() { cancel(errStoreLost) })
+	defer stop()
+	err := ackErr(h.opts.Router.Deliver(ctx, d))
+	if err != nil && errors.Is(context.Cause(ctx), errStoreLost) {
+		return errStoreLost
 	}
+	return err
 }
 
 // ackErr is the error of a Deliver, or of its Ack.
