@@ -41,10 +41,10 @@ type storeHealth struct {
 
 	mu       sync.Mutex
 	down     bool
-	failures int           // failed pings in a row while up
-	since    time.Time     // when it went down
-	reason   string        // why, for /readyz
-	upAt     time.Time     // when it last came up (or the monitor started)
+	failures int       // failed pings in a row while up
+	since    time.Time // when it went down
+	reason   string    // why, for /readyz
+	upAt     time.Time // when it last came up (or the monitor started)
 	// upCtx is cancelled when the store goes down; new at each recovery.
 	upCtx    context.Context
 	cancelUp context.CancelFunc
