@@ -208,7 +208,9 @@ func (s *sender) arm(ctx actor.Context, wait time.Duration) {
 func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
 	s.running++
 	s.busy[e.Lane] = true
-	opts, force, hand := s.opts, s.force[e.ID], s.hand
+	// The options are shared, not copied into each send's closure (they
+	// are a few hundred bytes, and they do not change).
+	opts, force, hand := &s.opts, s.force[e.ID], s.hand
 	plain, known := s.plain[e.ID]
 	var msg *Message
 	if known {
@@ -219,12 +221,12 @@ func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
 	hand.begin(e.ID)
 	opts.Go(func() {
 		defer opts.Sends.Done()
-		r := deliver(opts, e, msg, force)
+		r := deliver(*opts, e, msg, force)
 		if hand.end(r) {
 			system.Root.Send(self, r)
 			return
 		}
-		orphaned(opts, r)
+		orphaned(*opts, r)
 	})
 }
 

@@ -84,6 +84,10 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 // duration at debug level.
 func accessLog(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !log.Enabled(c.Request.Context(), slog.LevelDebug) {
+			c.Next() // the line would be dropped: do not build it
+			return
+		}
 		begin := time.Now()
 		c.Next()
 		log.Debug("http request", "component", "http", "method", c.Request.Method, "route", c.FullPath(),

@@ -38,9 +38,11 @@ const putEntriesLua = `
 local function put_entries(k, a, n)
   for _ = 1, n do
     if redis.call('EXISTS', KEYS[k]) == 0 then
-      redis.call('HSET', KEYS[k], 'l', ARGV[a + 1], 'p', ARGV[a + 2], 'c', ARGV[a + 3], 's', 'pending', 'a', '0')
       if ARGV[a + 4] ~= '' then
-        redis.call('HSET', KEYS[k], 'h', ARGV[a + 4], 'q', ARGV[a + 5])
+        redis.call('HSET', KEYS[k], 'l', ARGV[a + 1], 'p', ARGV[a + 2], 'c', ARGV[a + 3], 's', 'pending', 'a', '0',
+          'h', ARGV[a + 4], 'q', ARGV[a + 5])
+      else
+        redis.call('HSET', KEYS[k], 'l', ARGV[a + 1], 'p', ARGV[a + 2], 'c', ARGV[a + 3], 's', 'pending', 'a', '0')
       end
       redis.call('ZADD', KEYS[k + 1], 0, ARGV[a])
     end

@@ -32,9 +32,12 @@ type answer struct {
 // RoundTrip sends a copy of req under the call's context to the base URL.
 // The copy replaces twilio-go's background context; an http.Client.Timeout
 // would cancel that discarded context, which is why the timeout is part of
-// the call's context instead.
+// the call's context instead. The copy is shallow but for its URL: nothing
+// else of it is changed, so twilio-go's headers are shared, not cloned.
 func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	out := req.Clone(t.ctx)
+	out := req.WithContext(t.ctx)
+	u := *req.URL
+	out.URL = &u
 	rebase(out.URL, t.base)
 	out.Host = "" // let the Host header follow the rewritten URL
 	resp, err := t.next.RoundTrip(out)
