@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/frontdesk-health/frontdesk/runtime/config"
+	"github.com/frontdesk-health/frontdesk/runtime/gctune"
 )
 
 // shutdownGrace bounds graceful shutdown; Kubernetes' default termination
@@ -18,6 +19,8 @@ const shutdownGrace = 25 * time.Second
 // Run serves until ctx ends (a signal), then shuts down gracefully.
 func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("starting frontdesk", "config", cfg)
+	tuner := startGCTuner(cfg, log)
+	defer tuner.Stop()
 	app, err := New(cfg, log)
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
@@ -38,6 +41,17 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	return errors.Join(err, app.Shutdown(sctx))
+}
+
+// startGCTuner puts the configured floor under the heap goal
+// (runtime/gctune), within the memory limits, and logs what it chose.
+func startGCTuner(cfg config.Config, log *slog.Logger) *gctune.Tuner {
+	floor := gctune.Floor(uint64(cfg.GCHeapFloorMiB) << 20)
+	t := gctune.Start(floor)
+	if t != nil {
+		log.Debug("garbage collector tuned", "component", "runtime", "heap_floor_mib", floor>>20)
+	}
+	return t
 }
 
 // announce logs the one line that tells a person what is running where.

@@ -25,6 +25,7 @@ const (
 	EnvSimulator        = "FRONTDESK_SIMULATOR"
 	EnvSimulatorToken   = "FRONTDESK_SIMULATOR_TOKEN"
 	EnvOutboxLease      = "FRONTDESK_OUTBOX_LEASE"
+	EnvGCHeapFloor      = "FRONTDESK_GC_HEAP_FLOOR_MIB"
 )
 
 // Defaults applied when a variable or field is unset. They make a bare
@@ -37,6 +38,10 @@ const (
 	DefaultPassivateAfter   = 2 * time.Minute
 	DefaultRetention        = 30 * 24 * time.Hour
 	DefaultCommitMaxBatch   = 256
+	// DefaultGCHeapFloorMiB is the heap below which the garbage collector
+	// does not start a cycle (runtime/gctune); capped by GOMEMLIMIT and
+	// the container's memory limit.
+	DefaultGCHeapFloorMiB = 256
 	// DefaultOutboxLease matches outbound.DefaultLease; MinOutboxLease
 	// leaves a send attempt and two processes' clock skew room inside it.
 	DefaultOutboxLease = 2 * time.Minute

@@ -46,6 +46,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if raw := env(EnvCommitMaxWait); raw != "" {
 		cfg.CommitMaxWait = loadDuration(EnvCommitMaxWait, raw, 0, bad)
 	}
+	cfg.GCHeapFloorMiB = loadCount(EnvGCHeapFloor, env(EnvGCHeapFloor), DefaultGCHeapFloorMiB, 0, 1<<20, bad)
 	cfg.OutboxLease = loadDuration(EnvOutboxLease, env(EnvOutboxLease), DefaultOutboxLease, bad)
 	if cfg.OutboxLease > 0 && (cfg.OutboxLease < MinOutboxLease || cfg.OutboxLease > time.Hour) {
 		bad(EnvOutboxLease, "must be from %s to 1h", MinOutboxLease)

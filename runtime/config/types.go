@@ -21,6 +21,7 @@ type Config struct {
 	Retention        time.Duration // FRONTDESK_RETENTION: how long idle conversations are kept
 	CommitMaxBatch   int           // FRONTDESK_COMMIT_MAX_BATCH: turns per Redis pipeline
 	CommitMaxWait    time.Duration // FRONTDESK_COMMIT_MAX_WAIT: extra wait for a fuller pipeline
+	GCHeapFloorMiB   int           // FRONTDESK_GC_HEAP_FLOOR_MIB: no collection below this heap; 0 off
 	OutboxLease      time.Duration // FRONTDESK_OUTBOX_LEASE: how long a process holds a message it sends
 	TwilioAccountSID string        // TWILIO_ACCOUNT_SID
 	TwilioAuthToken  Secret        // TWILIO_AUTH_TOKEN
