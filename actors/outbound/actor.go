@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/frontdesk-health/frontdesk/persistence"
 )
@@ -42,6 +43,9 @@ type sender struct {
 	parked map[string]int
 	hand   *handover
 	life   uint64 // this instance among restarts (rescan)
+
+	// The sender's gauges, looked up once: they change with every entry.
+	pendingGauge, oldestGauge prometheus.Gauge
 
 	// Reading pending entries (recovery.go): one read at a time; again
 	// asks for one more after it. settled holds the entries finished while
@@ -81,6 +85,9 @@ func newSender(opts Options) *sender {
 		parked:   map[string]int{},
 		hand:     newHandover(),
 		life:     lives.Add(1),
+
+		pendingGauge: opts.Metrics.OutboxPending.WithLabelValues(opts.Sender),
+		oldestGauge:  opts.Metrics.OutboxOldestAge.WithLabelValues(opts.Sender),
 	}
 }
 
@@ -234,9 +241,9 @@ func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
 // it costs nothing per entry; the age of the oldest is refreshed by the
 // age ticker (age.go).
 func (s *sender) gauge() {
-	s.opts.Metrics.OutboxPending.WithLabelValues(s.opts.Sender).Set(float64(s.count))
+	s.pendingGauge.Set(float64(s.count))
 	if s.count == 0 {
-		s.opts.Metrics.OutboxOldestAge.WithLabelValues(s.opts.Sender).Set(0)
+		s.oldestGauge.Set(0)
 	}
 }
 

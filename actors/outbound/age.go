@@ -56,5 +56,5 @@ func (s *sender) refreshAge() {
 	if !oldest.IsZero() {
 		age = max(s.opts.Now().Sub(oldest).Seconds(), 0)
 	}
-	s.opts.Metrics.OutboxOldestAge.WithLabelValues(s.opts.Sender).Set(age)
+	s.oldestGauge.Set(age)
 }
