@@ -137,7 +137,11 @@ func (s *Store) mark(ctx context.Context, sender, id, mode, detail string, at ti
 	if mode == "sent" {
 		keys = append(keys, s.keys.provider(detail))
 	}
-	reply, err := s.run(ctx, markScript, keys, args)
+	run := s.run
+	if mode == "sent" {
+		run = s.runLazy // the hot path: rides with the next pipeline
+	}
+	reply, err := run(ctx, markScript, keys, args)
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,7 @@ const (
 	DefaultDedupeTTL = 7 * 24 * time.Hour
 	DefaultMaxBatch  = 256
 	DefaultTimeout   = 10 * time.Second
+	DefaultLazyWait  = 2 * time.Millisecond
 )
 
 // Options tunes a Store. Exactly one of URL and Client must be set; zero
@@ -71,6 +72,10 @@ type Options struct {
 	// while the previous pipeline was out, which batches well under load
 	// and adds no latency when idle.
 	MaxWait time.Duration
+	// LazyWait is how long a mark of a sent message may wait to ride with
+	// the next pipeline before it is sent on its own (lazy.go). Zero means
+	// DefaultLazyWait; negative sends each mark at once.
+	LazyWait time.Duration
 	// Timeout bounds one pipeline round trip (retries included), so a
 	// hung Redis fails commits instead of holding them forever.
 	Timeout time.Duration
@@ -105,6 +110,9 @@ func (o Options) withDefaults() Options {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
+	if o.LazyWait == 0 {
+		o.LazyWait = DefaultLazyWait
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -132,6 +140,7 @@ type Store struct {
 	queue    chan *op     // to the group writer
 	queueMu  sync.RWMutex // held to queue; Close takes it to stop queueing
 	closed   atomic.Bool  // set under queueMu by Close
+	lazy     lazyOps      // marks waiting to ride with a pipeline
 	written  chan struct{}
 	closeOne sync.Once
 	closeErr error
@@ -223,6 +232,7 @@ func (s *Store) Close() error {
 	s.closeOne.Do(func() {
 		s.queueMu.Lock()
 		s.closed.Store(true)
+		s.drainLazy()
 		close(s.queue)
 		s.queueMu.Unlock()
 		<-s.written

@@ -55,6 +55,11 @@ func (s *Store) run(ctx context.Context, sc *script, keys []string, args []any) 
 		return nil, ctx.Err()
 	}
 	s.queueMu.RUnlock()
+	return s.await(ctx, o)
+}
+
+// await waits for a queued op's outcome; see run.
+func (s *Store) await(ctx context.Context, o *op) (any, error) {
 	select {
 	case r := <-o.done:
 		return r.reply, r.err
@@ -77,8 +82,15 @@ func (s *Store) writeLoop() {
 }
 
 // gather collects up to MaxBatch ops: whatever is queued now, or, with a
-// positive MaxWait, whatever arrives within MaxWait of the first.
+// positive MaxWait, whatever arrives within MaxWait of the first; then
+// lazy ops waiting for a pipeline fill what room is left (lazy.go).
 func (s *Store) gather(first *op) []*op {
+	batch := s.gatherQueued(first)
+	return append(batch, s.takeLazy(s.opts.MaxBatch-len(batch))...)
+}
+
+// gatherQueued collects the queued ops of a batch.
+func (s *Store) gatherQueued(first *op) []*op {
 	batch := make([]*op, 1, s.opts.MaxBatch)
 	batch[0] = first
 	var timeout <-chan time.Time
