@@ -85,9 +85,26 @@ func (d *Deps) storeError(began time.Time, err error) {
 	}
 }
 
-// commit runs one store commit with the configured timeout.
-func (d *Deps) commit(c persistence.Commit) error {
+// asyncCommitter is a store that tells of a commit's outcome through a
+// callback (the Redis store), so no goroutine waits for each turn.
+type asyncCommitter interface {
+	CommitAsync(ctx context.Context, c persistence.Commit, done func(error))
+}
+
+// commit runs one store commit with the configured timeout and calls done
+// with its outcome, from another goroutine than the caller's; done must
+// return quickly. Commits counts it until done has returned.
+func (d *Deps) commit(c persistence.Commit, done func(error)) {
+	d.Commits.Add(1)
 	ctx, cancel := context.WithTimeout(context.Background(), d.CommitTimeout)
-	defer cancel()
-	return d.Store.Commit(ctx, c)
+	finish := func(err error) {
+		cancel()
+		done(err)
+		d.Commits.Done()
+	}
+	if ac, ok := d.Store.(asyncCommitter); ok {
+		ac.CommitAsync(ctx, c, finish)
+		return
+	}
+	go func() { finish(d.Store.Commit(ctx, c)) }()
 }

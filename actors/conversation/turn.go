@@ -72,11 +72,7 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 	// failure to the caller, and the retry is deduplicated.
 	fut := actor.NewFuture(ctx.ActorSystem(), c.deps.CommitTimeout)
 	system, pid := ctx.ActorSystem(), fut.PID()
-	c.deps.Commits.Add(1)
-	go func() {
-		defer c.deps.Commits.Done()
-		system.Root.Send(pid, &committed{err: c.deps.commit(commit)})
-	}()
+	c.deps.commit(commit, func(err error) { system.Root.Send(pid, &committed{err: err}) })
 	ctx.ReenterAfter(fut, func(res any, ferr error) {
 		c.busy = false
 		var err error

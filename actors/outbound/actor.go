@@ -85,9 +85,14 @@ func newSender(opts Options) *sender {
 		parked:   map[string]int{},
 		hand:     newHandover(),
 		life:     lives.Add(1),
+	}
+}
 
-		pendingGauge: opts.Metrics.OutboxPending.WithLabelValues(opts.Sender),
-		oldestGauge:  opts.Metrics.OutboxOldestAge.WithLabelValues(opts.Sender),
+// gauges looks the sender's gauges up the first time they are needed.
+func (s *sender) gauges() {
+	if s.pendingGauge == nil {
+		s.pendingGauge = s.opts.Metrics.OutboxPending.WithLabelValues(s.opts.Sender)
+		s.oldestGauge = s.opts.Metrics.OutboxOldestAge.WithLabelValues(s.opts.Sender)
 	}
 }
 
@@ -241,6 +246,7 @@ func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
 // it costs nothing per entry; the age of the oldest is refreshed by the
 // age ticker (age.go).
 func (s *sender) gauge() {
+	s.gauges()
 	s.pendingGauge.Set(float64(s.count))
 	if s.count == 0 {
 		s.oldestGauge.Set(0)

@@ -56,5 +56,6 @@ func (s *sender) refreshAge() {
 	if !oldest.IsZero() {
 		age = max(s.opts.Now().Sub(oldest).Seconds(), 0)
 	}
+	s.gauges()
 	s.oldestGauge.Set(age)
 }

@@ -52,6 +52,11 @@ func (s *Store) commit(ctx context.Context, c persistence.Commit) error {
 	}
 	keys, args := s.commitArgs(c, newToken())
 	reply, err := s.run(ctx, commitScript, keys, args)
+	return commitOutcome(c, reply, err)
+}
+
+// commitOutcome is the outcome of commit c from commitScript's reply.
+func commitOutcome(c persistence.Commit, reply any, err error) error {
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

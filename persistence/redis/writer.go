@@ -25,6 +25,18 @@ type op struct {
 	args   []any
 	state  atomic.Int32
 	done   chan opResult // buffered; the writer sends exactly once if taken
+	// then, when set instead of done, is called with the outcome on the
+	// writer's goroutine (runAsync); it must return quickly.
+	then func(opResult)
+}
+
+// finish hands an op its outcome.
+func (o *op) finish(r opResult) {
+	if o.then != nil {
+		o.then(r)
+		return
+	}
+	o.done <- r
 }
 
 // opResult is a script's reply or the error that stopped it.
@@ -134,7 +146,7 @@ func (s *Store) send(batch []*op) {
 			continue // abandoned: its caller has returned
 		}
 		if err := o.ctx.Err(); err != nil {
-			o.done <- opResult{err: err}
+			o.finish(opResult{err: err})
 			continue
 		}
 		live = append(live, o)
@@ -149,7 +161,7 @@ func (s *Store) send(batch []*op) {
 	// Observe before answering, so a caller's next step sees the figures.
 	s.opts.Observer.batch(len(live), time.Since(start), err)
 	for i, o := range live {
-		o.done <- results[i]
+		o.finish(results[i])
 	}
 }
 
