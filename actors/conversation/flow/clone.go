@@ -21,6 +21,7 @@ func (s State) clone() State {
 	for i := range c.Queued {
 		c.Queued[i].Media = slices.Clone(c.Queued[i].Media)
 	}
+	c.Sids = slices.Clone(s.Sids)
 	c.Recent = slices.Clone(s.Recent)
 	if s.Awaiting != nil {
 		a := *s.Awaiting

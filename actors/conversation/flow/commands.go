@@ -147,6 +147,7 @@ func (t *turn) activate(h *Hospital) {
 		Lang:        lang,
 		LastInbound: t.s.LastInbound,
 		Queued:      t.s.Queued, // messages sent after this one still count
+		Sids:        t.s.Sids,
 		Recent:      t.s.Recent,
 		Seq:         t.s.Seq,
 		Due:         t.s.Due, // a reminder still to say, and those said

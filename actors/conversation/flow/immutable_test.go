@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ func fullState(step StepID, awaiting bool) State {
 			Slot: Option{ID: "S1", Label: "10:00 AM"}, Complaint: "fever",
 			Docs: []Media{{URL: "https://m.example/1.pdf", ContentType: "application/pdf"}, {URL: "https://m.example/2.png", ContentType: "image/png"}}},
 		LastInbound: testNow.Add(-time.Minute),
+		Sids:        []byte("01234567abcdefgh"),
 		Recent:      []string{"SM1", "SM2"},
 		Video:       &VideoWait{AppointmentID: "V1", PaymentLink: "https://pay.example", Doctor: "Dr. A"},
 		Seq:         4,
@@ -97,6 +99,9 @@ func scribble(s *State) {
 	for i := range s.Recent {
 		s.Recent[i] = "changed"
 	}
+	for i := range s.Sids {
+		s.Sids[i] = 'x'
+	}
 	if s.Awaiting != nil {
 		s.Awaiting.Call.ID = "changed"
 	}
@@ -117,12 +122,41 @@ func TestCloneSharesNothing(t *testing.T) {
 func TestRemember(t *testing.T) {
 	var s State
 	s.Remember("")
-	assert.Empty(t, s.Recent)
+	assert.Empty(t, s.Sids)
 	for i := range maxRecent + 5 {
 		s.Remember(callID(uint64(i)))
 	}
-	assert.Len(t, s.Recent, maxRecent)
+	assert.Len(t, s.Sids, maxRecent*sidSize)
 	assert.False(t, s.Seen(callID(4)), "the oldest are forgotten")
 	assert.True(t, s.Seen(callID(5)))
 	assert.True(t, s.Seen(callID(maxRecent+4)))
+	assert.False(t, s.Seen("SMnever"))
+}
+
+// TestRememberFoldsStoredStrings: a snapshot from before the sums holds
+// its ring as strings ("r"); those still count as seen, and the next
+// message folds them into the sums, newest kept, within the bound.
+func TestRememberFoldsStoredStrings(t *testing.T) {
+	var old []string
+	for i := range maxRecent {
+		old = append(old, callID(uint64(i)))
+	}
+	raw, err := json.Marshal(map[string]any{"r": old, "a": Answers{}, "t": testNow})
+	require.NoError(t, err)
+	var s State
+	require.NoError(t, json.Unmarshal(raw, &s))
+	assert.True(t, s.Seen(callID(0)), "a stored string counts")
+	s.Remember("SMnew")
+	assert.Nil(t, s.Recent, "folded")
+	assert.Len(t, s.Sids, maxRecent*sidSize)
+	assert.False(t, s.Seen(callID(0)), "the oldest made room")
+	assert.True(t, s.Seen(callID(1)))
+	assert.True(t, s.Seen(callID(maxRecent-1)))
+	assert.True(t, s.Seen("SMnew"))
+	again, err := json.Marshal(s)
+	require.NoError(t, err)
+	var back State
+	require.NoError(t, json.Unmarshal(again, &back))
+	assert.True(t, back.Seen("SMnew") && back.Seen(callID(1)), "the sums survive a snapshot")
+	assert.NotContains(t, string(again), callID(1), "no sid is stored as text any more")
 }

@@ -12,6 +12,7 @@
 package flow
 
 import (
+	"encoding/binary"
 	"slices"
 	"time"
 
@@ -37,9 +38,15 @@ type State struct {
 	Awaiting    *Awaiting     `json:"w,omitempty"`
 	Queued      []Inbound     `json:"q,omitempty"` // arrived while waiting for the EMR
 	LastInbound time.Time     `json:"t"`
-	Recent      []string      `json:"r,omitempty"` // recent MessageSids, newest last
-	Video       *VideoWait    `json:"v,omitempty"`
-	Seq         uint64        `json:"n,omitempty"` // numbers EMR calls
+	// Sids holds the recent MessageSids as 8-byte sums (sidSum), newest
+	// last: 256 bytes for the whole ring instead of some 1.6 KiB of
+	// strings, in memory and in every snapshot. Recent is the ring as
+	// snapshots before it stored it; it is read, never written, and
+	// folded into Sids at the next Remember.
+	Sids   []byte     `json:"rs,omitempty"`
+	Recent []string   `json:"r,omitempty"`
+	Video  *VideoWait `json:"v,omitempty"`
+	Seq    uint64     `json:"n,omitempty"` // numbers EMR calls
 	// Reply is the reminder whose answer the reply steps read; Due is one
 	// that arrived while an EMR call was awaited, said once it is
 	// answered; Reminded holds recent reminder occurrence ids, newest
@@ -126,25 +133,53 @@ func (s *State) WasReminded(id string) bool { return slices.Contains(s.Reminded,
 // maxRecent bounds the MessageSid ring kept for dedupe.
 const maxRecent = 32
 
+// sidSize is the size of one MessageSid's sum in State.Sids.
+const sidSize = 8
+
+// sidSum is the 64-bit FNV-1a sum of a MessageSid: two of the 32 sids a
+// ring holds share one with a chance of about 2^-55, and a stored ring
+// means the same in every process.
+func sidSum(sid string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(sid); i++ {
+		h = (h ^ uint64(sid[i])) * prime
+	}
+	return h
+}
+
 // Remember records a processed MessageSid.
 func (s *State) Remember(sid string) {
 	if sid == "" {
 		return
 	}
-	// One new array, sized to fit: appending to a full ring and then
-	// trimming it made two per message.
-	keep := min(len(s.Recent), maxRecent-1)
-	next := make([]string, 0, keep+1)
-	next = append(next, s.Recent[len(s.Recent)-keep:]...)
-	s.Recent = append(next, sid)
+	// One new array, sized to fit, so a state shared with the last
+	// committed one is never written to.
+	legacy := s.Recent
+	have := len(s.Sids)/sidSize + len(legacy)
+	keep := min(have, maxRecent-1)
+	next := make([]byte, 0, (keep+1)*sidSize)
+	for i, r := range legacy {
+		if have-i <= keep {
+			next = binary.LittleEndian.AppendUint64(next, sidSum(r))
+		}
+	}
+	old := s.Sids
+	if drop := have - keep - len(legacy); drop > 0 {
+		old = old[drop*sidSize:]
+	}
+	next = append(next, old...)
+	s.Sids = binary.LittleEndian.AppendUint64(next, sidSum(sid))
+	s.Recent = nil
 }
 
 // Seen reports whether sid was processed recently.
 func (s *State) Seen(sid string) bool {
-	for _, r := range s.Recent {
-		if r == sid {
+	sum := sidSum(sid)
+	for i := 0; i+sidSize <= len(s.Sids); i += sidSize {
+		if binary.LittleEndian.Uint64(s.Sids[i:]) == sum {
 			return true
 		}
 	}
-	return false
+	return slices.Contains(s.Recent, sid)
 }
