@@ -30,16 +30,17 @@ func (s *Store) runLazy(ctx context.Context, sc *script, keys []string, args []a
 	if s.opts.LazyWait <= 0 {
 		return s.run(ctx, sc, keys, args)
 	}
-	if err := s.check(ctx); err != nil {
+	o, err := s.submit(ctx, sc, keys, args, s.deferLazy)
+	if err != nil {
 		return nil, err
 	}
-	o := &op{ctx: ctx, script: sc, keys: keys, args: args, done: make(chan opResult, 1)}
-	s.queueMu.RLock()
-	if s.closed.Load() {
-		s.queueMu.RUnlock()
-		return nil, errClosed
-	}
+	return s.await(ctx, o)
+}
+
+// deferLazy puts o with the lazy ops and arms the timer for the first.
+func (s *Store) deferLazy(o *op) error {
 	s.lazy.mu.Lock()
+	defer s.lazy.mu.Unlock()
 	s.lazy.ops = append(s.lazy.ops, o)
 	if len(s.lazy.ops) == 1 {
 		if s.lazy.timer == nil {
@@ -48,9 +49,7 @@ func (s *Store) runLazy(ctx context.Context, sc *script, keys []string, args []a
 			s.lazy.timer.Reset(s.opts.LazyWait)
 		}
 	}
-	s.lazy.mu.Unlock()
-	s.queueMu.RUnlock()
-	return s.await(ctx, o)
+	return nil
 }
 
 // takeLazy removes up to n waiting lazy ops (all of them when n is

@@ -20,6 +20,20 @@ func lazyWaiting(t *testing.T, s *Store, n int) {
 	}, 5*time.Second, time.Millisecond, "%d marks waiting", n)
 }
 
+// pendingMark commits one turn on key and starts marking its entry sent
+// (as sid) in the background, once the mark waits for a pipeline: the
+// entry, and the channel that gets the mark's outcome.
+func pendingMark(t *testing.T, s *Store, ctx context.Context, key, sid string) (persistence.OutboxEntry, <-chan error) {
+	t.Helper()
+	c := turn(key, 0)
+	require.NoError(t, s.Commit(ctx, c))
+	e := c.Outbox[0]
+	marked := make(chan error, 1)
+	go func() { marked <- s.MarkSent(ctx, e.Sender, e.ID, sid, time.Now()) }()
+	lazyWaiting(t, s, 1)
+	return e, marked
+}
+
 // TestMarkRidesWithNextCommit: a mark waits for the next pipeline instead
 // of sending its own; a commit's pipeline takes it along, so the mark is
 // done long before its own timer (here an hour) would send it.
@@ -28,13 +42,7 @@ func TestMarkRidesWithNextCommit(t *testing.T) {
 	log := &batchLog{}
 	s := openStore(t, url, Options{Prefix: testPrefix(t, url), LazyWait: time.Hour, Observer: log.observer()})
 	ctx := context.Background()
-	first := turn("conv-a", 0)
-	require.NoError(t, s.Commit(ctx, first))
-	e := first.Outbox[0]
-
-	marked := make(chan error, 1)
-	go func() { marked <- s.MarkSent(ctx, e.Sender, e.ID, "SMlazy1", time.Now()) }()
-	lazyWaiting(t, s, 1)
+	e, marked := pendingMark(t, s, ctx, "conv-a", "SMlazy1")
 	select {
 	case err := <-marked:
 		t.Fatalf("the mark finished (%v) before any pipeline went", err)
@@ -81,12 +89,7 @@ func TestCloseSendsWaitingMarks(t *testing.T) {
 	s, err := Open(context.Background(), Options{URL: url, Prefix: prefix, LazyWait: time.Hour})
 	require.NoError(t, err)
 	ctx := context.Background()
-	c := turn("conv-a", 0)
-	require.NoError(t, s.Commit(ctx, c))
-	e := c.Outbox[0]
-	marked := make(chan error, 1)
-	go func() { marked <- s.MarkSent(ctx, e.Sender, e.ID, "SMclose", time.Now()) }()
-	lazyWaiting(t, s, 1)
+	e, marked := pendingMark(t, s, ctx, "conv-a", "SMclose")
 	require.NoError(t, s.Close())
 	select {
 	case err := <-marked:
@@ -106,14 +109,9 @@ func TestCloseSendsWaitingMarks(t *testing.T) {
 func TestAbandonedMarkIsNotWritten(t *testing.T) {
 	url := testRedis(t)
 	s := openStore(t, url, Options{Prefix: testPrefix(t, url), LazyWait: time.Hour})
+	mctx, cancel := context.WithCancel(context.Background())
 	ctx := context.Background()
-	c := turn("conv-a", 0)
-	require.NoError(t, s.Commit(ctx, c))
-	e := c.Outbox[0]
-	mctx, cancel := context.WithCancel(ctx)
-	marked := make(chan error, 1)
-	go func() { marked <- s.MarkSent(mctx, e.Sender, e.ID, "SMgone", time.Now()) }()
-	lazyWaiting(t, s, 1)
+	e, marked := pendingMark(t, s, mctx, "conv-a", "SMgone")
 	cancel()
 	require.ErrorIs(t, <-marked, context.Canceled)
 	require.NoError(t, s.Commit(ctx, turn("conv-b", 0)))

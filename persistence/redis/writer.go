@@ -51,23 +51,36 @@ type opResult struct {
 // Options.Timeout) so that a write which happened is never reported as
 // failed.
 func (s *Store) run(ctx context.Context, sc *script, keys []string, args []any) (any, error) {
+	o, err := s.submit(ctx, sc, keys, args, func(o *op) error {
+		select {
+		case s.queue <- o:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.await(ctx, o)
+}
+
+// submit makes an op and, holding queueMu so that Close waits for it,
+// hands it to put unless the store is closed.
+func (s *Store) submit(ctx context.Context, sc *script, keys []string, args []any, put func(*op) error) (*op, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
 	o := &op{ctx: ctx, script: sc, keys: keys, args: args, done: make(chan opResult, 1)}
 	s.queueMu.RLock()
+	defer s.queueMu.RUnlock()
 	if s.closed.Load() {
-		s.queueMu.RUnlock()
 		return nil, errClosed
 	}
-	select {
-	case s.queue <- o:
-	case <-ctx.Done():
-		s.queueMu.RUnlock()
-		return nil, ctx.Err()
+	if err := put(o); err != nil {
+		return nil, err
 	}
-	s.queueMu.RUnlock()
-	return s.await(ctx, o)
+	return o, nil
 }
 
 // await waits for a queued op's outcome; see run.
