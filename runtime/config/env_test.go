@@ -118,6 +118,8 @@ func TestLoadRejectsBadEnvironment(t *testing.T) {
 		{"lease too short", map[string]string{EnvOutboxLease: "2s"}, "FRONTDESK_OUTBOX_LEASE: must be from 10s to 1h"},
 		{"lease too long", map[string]string{EnvOutboxLease: "2h"}, "FRONTDESK_OUTBOX_LEASE: must be from 10s to 1h"},
 		{"lease not a duration", map[string]string{EnvOutboxLease: "soon"}, `FRONTDESK_OUTBOX_LEASE: "soon" is not a Go duration`},
+		{"heap floor negative", map[string]string{EnvGCHeapFloor: "-1"}, `FRONTDESK_GC_HEAP_FLOOR_MIB: "-1" must be a whole number from 0 to 1048576`},
+		{"heap floor with a unit", map[string]string{EnvGCHeapFloor: "256MiB"}, `FRONTDESK_GC_HEAP_FLOOR_MIB: "256MiB" must be a whole number from 0 to 1048576`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -160,7 +162,7 @@ func TestLoadStoreTuning(t *testing.T) {
 	k2 := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{2}, 32))
 	cfg, err := Load(envOf(map[string]string{
 		EnvOldKeys: k1 + ", " + k2, EnvRetention: "72h", EnvCommitMaxBatch: "64", EnvCommitMaxWait: "500us",
-		EnvOutboxLease: "15s",
+		EnvOutboxLease: "15s", EnvGCHeapFloor: "0",
 	}))
 	require.NoError(t, err)
 	assert.Equal(t, [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)}, cfg.OldKeyBytes())
@@ -168,6 +170,7 @@ func TestLoadStoreTuning(t *testing.T) {
 	assert.Equal(t, 64, cfg.CommitMaxBatch)
 	assert.Equal(t, 500*time.Microsecond, cfg.CommitMaxWait)
 	assert.Equal(t, 15*time.Second, cfg.OutboxLease)
+	assert.Zero(t, cfg.GCHeapFloorMiB, "0 turns the floor off")
 	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg), k1, "old keys never print")
 
 	def, err := Load(envOf(nil))
@@ -176,5 +179,6 @@ func TestLoadStoreTuning(t *testing.T) {
 	assert.Equal(t, DefaultCommitMaxBatch, def.CommitMaxBatch)
 	assert.Zero(t, def.CommitMaxWait)
 	assert.Equal(t, DefaultOutboxLease, def.OutboxLease)
+	assert.Equal(t, DefaultGCHeapFloorMiB, def.GCHeapFloorMiB)
 	assert.Empty(t, def.OldKeyBytes())
 }

@@ -48,6 +48,7 @@ func (c Config) summary() []slog.Attr {
 		slog.Duration("session_timeout", c.SessionTimeout),
 		slog.Duration("passivate_after", c.PassivateAfter),
 		slog.Duration("outbox_lease", c.OutboxLease),
+		slog.Int("gc_heap_floor_mib", c.GCHeapFloorMiB),
 		slog.String("log_level", c.LogLevel),
 		slog.Bool("simulator", c.Simulator),
 		slog.Bool("simulator_token_set", c.SimulatorToken != ""),
