@@ -8,6 +8,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/frontdesk-health/frontdesk/actors/conversation"
 	"github.com/frontdesk-health/frontdesk/actors/conversation/catalog"
 	"github.com/frontdesk-health/frontdesk/actors/reminder"
 	"github.com/frontdesk-health/frontdesk/persistence"
@@ -49,7 +50,8 @@ func (a *App) startReminders(s *settings, sealer persistence.Sealer, cat *catalo
 	props := reminder.Props(reminder.ActorOptions{
 		Store: a.store, Hospitals: hospitals, Sealer: sealer, Codec: a.codec, Catalog: cat,
 		Notify: a.notify, Handoff: a.handoff, Holder: a.holder, Poll: s.reminderPoll,
-		Now: a.now, Metrics: a.metrics, Logger: a.log, Work: &a.reminders.work, Fired: s.reminderFired,
+		Language: conversation.Languages{Store: a.store, Sealer: sealer, Hasher: a.hasher}.Of,
+		Now:      a.now, Metrics: a.metrics, Logger: a.log, Work: &a.reminders.work, Fired: s.reminderFired,
 	})
 	pid, err := a.system.Root.SpawnNamed(props, "reminders")
 	if err != nil {

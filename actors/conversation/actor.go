@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,7 +13,6 @@ import (
 	"github.com/frontdesk-health/frontdesk/actors/conversation/flow"
 	"github.com/frontdesk-health/frontdesk/actors/hospital"
 	"github.com/frontdesk-health/frontdesk/persistence"
-	"github.com/frontdesk-health/frontdesk/persistence/seal"
 )
 
 // conv is one conversation's actor.
@@ -48,7 +46,7 @@ const convPrefix = "conv:"
 // newConv is the actor of the conversation key, before its snapshot is
 // loaded (Started).
 func newConv(deps *Deps, key Key) *conv {
-	return &conv{deps: deps, key: key, storeKey: convPrefix + deps.Hasher.Hash(key.String())}
+	return &conv{deps: deps, key: key, storeKey: storeKey(deps.Hasher, key)}
 }
 
 // logger is the conversation's logger, made when something is to be
@@ -107,31 +105,22 @@ func (c *conv) started(ctx actor.Context) {
 func (c *conv) load() error {
 	lctx, cancel := context.WithTimeout(context.Background(), c.deps.CommitTimeout)
 	defer cancel()
-	snap, err := c.deps.Store.Load(lctx, c.storeKey)
-	if errors.Is(err, persistence.ErrNotFound) {
+	st, version, err := readState(lctx, c.deps.Store, c.deps.Sealer, c.storeKey)
+	switch {
+	case errors.Is(err, persistence.ErrNotFound):
 		c.state, c.version = flow.State{}, 0
 		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("load snapshot: %w", err)
-	}
-	raw, err := c.deps.Sealer.Open(snap.Data)
-	if errors.Is(err, seal.ErrUnknownKey) {
+	case errors.Is(err, errUnreadable):
 		// Sealed with a key that was retired too early: the state cannot
 		// be read, ever. Start afresh (the patient is asked to send hi
 		// again) rather than refuse this patient's every message.
 		c.logger().Error("snapshot sealed with an unknown key: starting the conversation afresh", "err", err)
-		c.state, c.version = flow.State{}, snap.Version
+		c.state, c.version = flow.State{}, version
 		return nil
+	case err != nil:
+		return err
 	}
-	if err != nil {
-		return fmt.Errorf("open snapshot: %w", err)
-	}
-	var st flow.State
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return fmt.Errorf("decode snapshot: %w", err)
-	}
-	c.state, c.version = st, snap.Version
+	c.state, c.version = st, version
 	return nil
 }
 

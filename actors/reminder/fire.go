@@ -118,17 +118,21 @@ func (f *firer) decide(ctx context.Context, r persistence.Reminder, now time.Tim
 	if f.o.Handoff != nil && spec.CallbackURL != "" && flow.ExpectsAnswer(spec.Kind) {
 		return plan{result: ResultSent, next: next, sender: h.Sender, phone: spec.Phone, handoff: due(r, h, spec)}, nil
 	}
-	entries, err := f.entries(h, spec, now)
+	lang, err := f.language(ctx, h, spec)
+	if err != nil {
+		return plan{}, err
+	}
+	entries, err := f.entries(h, spec, lang, now)
 	if err != nil {
 		return plan{}, err
 	}
 	return plan{result: ResultSent, next: next, sender: h.Sender, entries: entries}, nil
 }
 
-// entries are the outbox entries of one reminder message.
-func (f *firer) entries(h *config.Hospital, spec Spec, now time.Time) ([]persistence.OutboxEntry, error) {
-	v := facts(f.o.Catalog, h, spec)
-	return f.o.Codec.Entries(now, h.Sender, message(h, spec, v, text(f.o.Catalog, h, spec.Kind, v)))
+// entries are the outbox entries of one reminder message, written in lang.
+func (f *firer) entries(h *config.Hospital, spec Spec, lang string, now time.Time) ([]persistence.OutboxEntry, error) {
+	v := facts(f.o.Catalog, h, lang, spec)
+	return f.o.Codec.Entries(now, h.Sender, message(h, spec, v, text(f.o.Catalog, h, lang, spec.Kind, v)))
 }
 
 // due is the occurrence of r at its due time, as the conversation takes

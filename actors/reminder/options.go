@@ -37,6 +37,11 @@ type ActorOptions struct {
 	// returns once the conversation has committed it. Optional: without
 	// it such reminders are sent like the others and no answer is read.
 	Handoff func(ctx context.Context, sender, phone string, due *flow.ReminderDue) error
+	// Language returns the language the patient phone last used in their
+	// conversation on sender ("" when unknown); reminders that expect no
+	// answer are written in it when the hospital speaks it. Optional:
+	// without it they are written in the hospital's default language.
+	Language func(ctx context.Context, sender, phone string) (string, error)
 	// Holder names this run of the loop in leases (NewHolder).
 	Holder   string
 	Lease    time.Duration // how long a claim holds; default 30s
