@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -71,11 +72,53 @@ func ValidateOutboxClaim(holder string, lease time.Duration) error {
 	return nil
 }
 
+// A process killed without releasing its outbox leases (kill -9, an
+// out-of-memory kill, a lost node) leaves them live until they run out,
+// and its entries wait that long for another process. A backend that
+// implements Liveness shortens the wait: a process run whose holder name
+// starts with LiveHolderPrefix (NewLiveHolder) beats every few seconds,
+// and a claim over such a holder's live lease succeeds once its beat has
+// lapsed. A beating process starts a send only while its last beat keeps
+// it alive for the whole send and the mark that follows, so a claim that
+// finds the beat lapsed never races a send of the holder's.
+
+// LiveHolderPrefix starts the name of a holder that beats (NewLiveHolder).
+const LiveHolderPrefix = "live-"
+
+// Liveness keeps beating holders alive in a store shared by processes.
+type Liveness interface {
+	// Beat declares holder alive for ttl from when the store takes it;
+	// until then, Claim refuses another holder its live leases, and after
+	// it Claim treats them as ended. holder must start with
+	// LiveHolderPrefix and ttl be positive.
+	Beat(ctx context.Context, holder string, ttl time.Duration) error
+	// Retire ends holder's beat at once: a process that stopped cleanly,
+	// with no send in flight.
+	Retire(ctx context.Context, holder string) error
+}
+
+// ValidateBeat refuses a Beat no backend could serve.
+func ValidateBeat(holder string, ttl time.Duration) error {
+	if !strings.HasPrefix(holder, LiveHolderPrefix) {
+		return errors.New("beat of a holder that is not a live holder")
+	}
+	if ttl <= 0 {
+		return errors.New("beat with a time to live that is not positive")
+	}
+	return nil
+}
+
+// NewLiveHolder is NewHolder for a process run that beats (Liveness).
+func NewLiveHolder() string { return LiveHolderPrefix + randomName() }
+
 // NewHolder returns a lease holder name for one process run: stores tell
 // leases (of outbox entries and reminders) apart by it alone, so it must
 // differ between processes and between runs of one process.
-func NewHolder() string {
+func NewHolder() string { return "run-" + randomName() }
+
+// randomName is 16 random hex digits.
+func randomName() string {
 	var b [8]byte
 	rand.Read(b[:]) // never fails: it crashes the program first (Go 1.24)
-	return "run-" + hex.EncodeToString(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -41,7 +41,8 @@ type App struct {
 	store   persistence.Store
 	codec   *outbound.Codec
 	hasher  *pii.Hasher
-	holder  string // this run's lease holder (leases.go)
+	holder  string  // this run's lease holder (leases.go)
+	beat    *beater // keeps holder beating; nil on a store without persistence.Liveness
 
 	system *actor.ActorSystem
 	// mailboxes runs the mailboxes of conversations, shards and outbound
@@ -93,22 +94,37 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	if s.storeWrap != nil {
 		a.store = s.storeWrap(a.store)
 	}
+	if live, ok := a.store.(persistence.Liveness); ok {
+		a.holder = persistence.NewLiveHolder()
+		a.beat = startBeater(live, a.holder, s.beatTTLFor(), s.now, log)
+	}
 	hashKey, err := loadHashKey(a.store, keyring)
 	if err != nil {
-		a.store.Close()
+		a.closeStore()
 		return nil, err
 	}
 	a.hasher = pii.NewHasher(hashKey)
 	if a.media, err = newMedia(cfg, s, a.store, keyring, hashKey); err != nil {
-		a.store.Close()
+		a.closeStore()
 		return nil, err
 	}
 	a.codec = outbound.NewCodec(keyring, a.hasher).WithLease(a.holder, s.lease())
 	if err := a.wire(s, keyring); err != nil {
-		a.store.Close()
+		a.closeStore()
 		return nil, err
 	}
 	return a, nil
+}
+
+// closeStore stops the beat and closes the store, for a process that
+// failed to start.
+func (a *App) closeStore() {
+	if a.beat != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		a.beat.close(ctx, true) // nothing was sent
+	}
+	a.store.Close()
 }
 
 // openStore opens the store the configuration names: Redis when

@@ -9,7 +9,10 @@ import (
 // Every process run has one lease holder name (persistence.NewHolder),
 // for its reminder claims and its outbox entries alike: the entries it
 // commits are leased to it from the commit on, and its outbound actors
-// claim with that name what other processes left (docs/actors.md).
+// claim with that name what other processes left (docs/actors.md). On a
+// store that ends a silent holder's leases (Redis), the holder beats
+// (beat.go), so a killed process's entries are taken over within the
+// beat's time to live.
 
 // WithOutboxLease sets how long this process holds an outbox entry it
 // made or claimed (default FRONTDESK_OUTBOX_LEASE, else
@@ -24,6 +27,9 @@ func WithOutboxLease(lease, rescan time.Duration) Option {
 // leaseOutbox sets the lease fields of an outbound actor's options.
 func (a *App) leaseOutbox(opts *outbound.Options, s *settings) {
 	opts.Holder, opts.Lease, opts.Rescan = a.holder, s.lease(), s.outboxRescan
+	if a.beat != nil {
+		opts.Alive = a.beat.Alive
+	}
 }
 
 // lease is the outbox lease this process takes.

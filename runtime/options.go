@@ -39,6 +39,8 @@ type settings struct {
 	callbackRetry time.Duration
 	// outboxLease and outboxRescan: see WithOutboxLease (leases.go).
 	outboxLease, outboxRescan time.Duration
+	// beatTTL: see WithBeatTTL (beat.go).
+	beatTTL time.Duration
 }
 
 // WithCallbackRetry sets the first wait before a failed callback to the

@@ -50,6 +50,13 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if err := wait(ctx, &a.sends); err != nil {
 		errs = append(errs, fmt.Errorf("wait for outbound sends: %w", err))
 	}
+	if a.beat != nil {
+		// Stopped cleanly, nothing in flight: other processes may take
+		// what is left at once. Otherwise the beat is left to lapse.
+		if err := a.beat.close(ctx, len(errs) == 0); err != nil {
+			errs = append(errs, fmt.Errorf("retire lease holder: %w", err))
+		}
+	}
 	for _, pid := range a.hospitals {
 		a.system.Root.Stop(pid)
 	}

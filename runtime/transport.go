@@ -34,6 +34,15 @@ func newTwilioTransport(cfg config.Config, timeout time.Duration) (*outbound.Twi
 // it to exercise timeouts quickly.
 func WithSendTimeout(d time.Duration) Option { return func(s *settings) { s.sendTimeout = d } }
 
+// outboundTimeout bounds one attempt of an outbound actor: the send, then
+// the store updates (outbound.Options.Timeout).
+func (s *settings) outboundTimeout() time.Duration {
+	if s.sendTimeout > 0 {
+		return s.sendTimeout + 5*time.Second
+	}
+	return outbound.DefaultTimeout
+}
+
 // WithStoreWrap lets a test see (or disturb) every store call: wrap gets
 // the opened store and returns the one the process uses.
 func WithStoreWrap(wrap func(persistence.Store) persistence.Store) Option {
@@ -61,9 +70,7 @@ func (a *App) outboundOptions(sender string, transport outbound.Transport, s *se
 		Now:       a.now, Metrics: a.metrics, Logger: a.log, Sends: &a.sends,
 		Dispatcher: a.mailboxes, Go: a.sendPool.Schedule,
 	}
-	if s.sendTimeout > 0 {
-		opts.Timeout = s.sendTimeout + 5*time.Second // the send, then the store updates
-	}
+	opts.Timeout = s.outboundTimeout()
 	a.leaseOutbox(&opts, s)
 	switch {
 	case s.window != nil:

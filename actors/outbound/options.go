@@ -56,6 +56,10 @@ type Options struct {
 	// Lease is how long a claim holds an entry; default the Codec's, else
 	// DefaultLease.
 	Lease time.Duration
+	// Alive, when set, tells what this process knows of its own beat
+	// (persistence.Liveness; lease.go). Optional: without it leases are
+	// only time-bound.
+	Alive func() Beat
 	// Rescan is about how often the sender's pending entries are read
 	// again (±20 %), so that entries of a stopped process are taken over
 	// once their lease runs out; default DefaultRescan.
@@ -78,6 +82,7 @@ type Options struct {
 // Defaults of Options.
 const (
 	DefaultMaxInFlight = 64
+	DefaultTimeout     = 15 * time.Second
 	DefaultMaxAttempts = 8
 	DefaultRetryBase   = time.Second
 	DefaultRetryCap    = 60 * time.Second
@@ -93,7 +98,7 @@ func (o *Options) defaults() {
 		o.MaxInFlight = DefaultMaxInFlight
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = 15 * time.Second
+		o.Timeout = DefaultTimeout
 	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = DefaultMaxAttempts

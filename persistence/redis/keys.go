@@ -39,6 +39,8 @@ import "strconv"
 //	                                   score = mark expiry (unix ms)
 //	<p>a:<conversation>        string  the wake mark's sealed address; TTL WakeTTL
 //	<p>x:<name>                string  a meta value (e.g. the sealed hash key)
+//	<p>b:<holder>              string  "1" while a live lease holder beats;
+//	                                   TTL as its last beat asked
 //
 // Scripts that reach keys named by stored data (a reminder's hash from the
 // due set, its listings from its subject) build them from the prefix with
@@ -95,3 +97,8 @@ func (k keys) wakes() string                       { return k.prefix + "w" }
 func (k keys) wakeData(conversation string) string { return k.prefix + "a:" + conversation }
 
 func (k keys) meta(name string) string { return k.prefix + "x:" + name }
+
+// beat is a live holder's beat key; claimEntryScript builds it from the
+// holder's name as beatPrefix + holder.
+func (k keys) beat(holder string) string { return k.beatPrefix() + holder }
+func (k keys) beatPrefix() string        { return k.prefix + "b:" }

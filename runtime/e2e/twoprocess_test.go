@@ -193,3 +193,35 @@ func TestDeadProcessEntriesTakenOverOnce(t *testing.T) {
 	b.stop() // nothing is in flight any more: the counts are final
 	assert.Equal(t, want, sentCounts(b), "each message A left reached Twilio exactly once")
 }
+
+// TestKilledProcessEntriesTakenOverWhenItsBeatLapses: as above, but A
+// beats with a short time to live (on Redis a process's lease holder
+// beats; docs/storage.md): once A is dead its beat lapses and B sends
+// what A left within about that time, with no lease run out (the clock
+// stands still), each message exactly once. A's attempts last 5.1 s
+// (a 100 ms send, then the store updates), so its beat lives 10 s: long
+// enough for A to start sends, which hang until it dies.
+func TestKilledProcessEntriesTakenOverWhenItsBeatLapses(t *testing.T) {
+	requireSharedStore(t)
+	blocked := blockedTransport{release: make(chan struct{})}
+	t.Cleanup(func() { close(blocked.release) })
+	a := start(t, twoProcessOptions(runtime.WithTransport(blocked), runtime.WithSendTimeout(100*time.Millisecond),
+		runtime.WithBeatTTL(10*time.Second))...)
+	b := startPeer(a, twoProcessOptions()...)
+
+	want := map[string]int{}
+	for i := range 6 {
+		national := fmt.Sprintf("98116%05d", i)
+		body := fmt.Sprintf("lab report %d ready", i)
+		pushTo(a, national, body)
+		want["whatsapp:+91"+national+" "+body] = 1
+	}
+	require.True(t, pollUntil(b, 10*time.Second, func() bool { return strings.Count(b.logs.String(), heldLog) >= 6 }),
+		"B finds A's entries and is refused them while A beats")
+	crash(a)
+	require.True(t, pollUntil(b, 20*time.Second, func() bool { return len(b.twilio.Messages()) >= len(want) }),
+		"B takes over every entry A left once A's beat lapsed")
+	waitNoPending(t, b)
+	b.stop()
+	assert.Equal(t, want, sentCounts(b), "each message A left reached Twilio exactly once")
+}

@@ -29,11 +29,11 @@ const (
 	crashTurnTimeout = 30 * time.Second
 	crashDrain       = 30 * time.Second
 	// crashLease is FRONTDESK_OUTBOX_LEASE, the least allowed: a killed
-	// process's unsent replies stay leased to it until then, and only
-	// then does the restarted process send them (the lease is what keeps
-	// two live processes from sending one reply twice, and a restarted
-	// process cannot tell its dead predecessor from a live replica).
-	// The drain and turn deadlines above leave room for it.
+	// process's unsent replies stay leased to it until then, or until
+	// its beat lapses (about 34 s), and only then does the restarted
+	// process send them (the lease is what keeps two live processes from
+	// sending one reply twice). The short lease keeps the test quick;
+	// the drain and turn deadlines above leave room for it.
 	crashLease = 10 * time.Second
 )
 

@@ -1,0 +1,113 @@
+package runtime
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/frontdesk-health/frontdesk/actors/outbound"
+	"github.com/frontdesk-health/frontdesk/persistence"
+)
+
+// defaultBeatTTL is how long one beat keeps this process's leases live
+// on a store that ends a silent holder's leases (persistence.Liveness):
+// about the longest a killed process's outbox entries wait for another
+// one, instead of the outbox lease. A beat goes every sixth of it.
+const defaultBeatTTL = 30 * time.Second
+
+// WithBeatTTL sets how long one beat keeps this process's leases live,
+// as is; tests shorten it to see a killed process's entries taken over
+// quickly (a process whose beat is shorter than a send's timeout and
+// outbound.BeatSlack sends nothing itself).
+func WithBeatTTL(d time.Duration) Option { return func(s *settings) { s.beatTTL = d } }
+
+// beatTTLFor is the beat's time to live: as set, else defaultBeatTTL or,
+// with a long send timeout, twice the send's timeout and
+// outbound.BeatSlack, so that a send can start for about half of it
+// after each beat.
+func (s *settings) beatTTLFor() time.Duration {
+	if s.beatTTL > 0 {
+		return s.beatTTL
+	}
+	return max(defaultBeatTTL, 2*(s.outboundTimeout()+outbound.BeatSlack))
+}
+
+// beater keeps this process run's lease holder beating in the store and
+// tells the outbound actors what it knows of the beat (outbound.Beat).
+type beater struct {
+	store  persistence.Liveness
+	holder string
+	ttl    time.Duration
+	now    func() time.Time // the process clock, for Beat.Lapsed
+	log    *slog.Logger
+
+	state atomic.Pointer[outbound.Beat]
+	stop  chan struct{}
+	done  chan struct{}
+	once  sync.Once
+}
+
+// startBeater beats once (a failure is logged: sends wait for the first
+// beat that the store takes) and then every ttl/6 until stopped.
+func startBeater(store persistence.Liveness, holder string, ttl time.Duration, now func() time.Time, log *slog.Logger) *beater {
+	b := &beater{store: store, holder: holder, ttl: ttl, now: now, log: log.With("component", "leases"),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	b.state.Store(&outbound.Beat{})
+	b.beat()
+	go b.run()
+	return b
+}
+
+// Alive is what the process knows of its beat now.
+func (b *beater) Alive() outbound.Beat { return *b.state.Load() }
+
+func (b *beater) run() {
+	defer close(b.done)
+	t := time.NewTicker(b.ttl / 6)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+			b.beat()
+		}
+	}
+}
+
+// beat sends one beat. The store keeps it for ttl from when it takes it,
+// which is after sent, so sent+ttl is when it ends at the earliest. The
+// previous beat may have ended before this one was taken (which is
+// before it returned): then another process may have taken over this
+// one's leases meanwhile, and Lapsed says so.
+func (b *beater) beat() {
+	sent := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), b.ttl/6)
+	err := b.store.Beat(ctx, b.holder, b.ttl)
+	cancel()
+	if err != nil {
+		b.log.Warn("lease holder beat failed; sends pause before it lapses", "err", err)
+		return
+	}
+	prev := b.state.Load()
+	next := &outbound.Beat{Until: sent.Add(b.ttl), Lapsed: prev.Lapsed}
+	if !prev.Until.IsZero() && time.Now().After(prev.Until) {
+		next.Lapsed = b.now()
+		b.log.Error("lease holder beat lapsed: other processes may have taken over this one's outbox entries; they are claimed again before they are sent")
+	}
+	b.state.Store(next)
+}
+
+// close stops the beats; with retire (the process stopped cleanly, no
+// send in flight) it also ends the beat in the store, so other processes
+// need not wait for it to lapse.
+func (b *beater) close(ctx context.Context, retire bool) error {
+	b.once.Do(func() { close(b.stop) })
+	<-b.done
+	if !retire {
+		return nil
+	}
+	return b.store.Retire(ctx, b.holder)
+}
