@@ -20,17 +20,20 @@ func heldEntry(t *testing.T, s *Store, holder string, now time.Time, lease time.
 	return e
 }
 
+// beatRig is a store on a fresh prefix and two live holders.
+func beatRig(t *testing.T) (s *Store, now time.Time, a, b string) {
+	t.Helper()
+	url := testRedis(t)
+	return openStore(t, url, Options{Prefix: testPrefix(t, url)}), time.Now(), persistence.NewLiveHolder(), persistence.NewLiveHolder()
+}
+
 // TestClaimOverABeatingHolder: a live holder's lease holds while it beats
 // (the refusal says when its beat would lapse); once its beat is gone (a
 // killed process stops beating) the lease is over for other holders at
 // once; a holder that does not beat keeps its lease to its end.
 func TestClaimOverABeatingHolder(t *testing.T) {
-	url := testRedis(t)
-	s := openStore(t, url, Options{Prefix: testPrefix(t, url)})
+	s, now, a, b := beatRig(t)
 	ctx := context.Background()
-	now := time.Now()
-	a, b := persistence.NewLiveHolder(), persistence.NewLiveHolder()
-
 	require.NoError(t, s.Beat(ctx, a, time.Minute))
 	e := heldEntry(t, s, a, now, 2*time.Minute)
 	c, err := s.Claim(ctx, "S1", e.ID, b, now, 2*time.Minute)
@@ -65,11 +68,8 @@ func TestClaimOverABeatingHolder(t *testing.T) {
 // TestRetireEndsTheBeat: a process that stopped cleanly retires its
 // holder, and its leases are over at once.
 func TestRetireEndsTheBeat(t *testing.T) {
-	url := testRedis(t)
-	s := openStore(t, url, Options{Prefix: testPrefix(t, url)})
+	s, now, a, b := beatRig(t)
 	ctx := context.Background()
-	now := time.Now()
-	a, b := persistence.NewLiveHolder(), persistence.NewLiveHolder()
 	require.NoError(t, s.Beat(ctx, a, time.Hour))
 	require.NoError(t, s.Beat(ctx, b, time.Hour))
 	e := heldEntry(t, s, a, now, 2*time.Minute)
@@ -87,8 +87,7 @@ func TestRetireEndsTheBeat(t *testing.T) {
 }
 
 func TestBeatRefusesWhatCannotBeat(t *testing.T) {
-	url := testRedis(t)
-	s := openStore(t, url, Options{Prefix: testPrefix(t, url)})
+	s, _, _, _ := beatRig(t)
 	ctx := context.Background()
 	assert.Error(t, s.Beat(ctx, persistence.NewHolder(), time.Minute), "a holder without the live prefix")
 	assert.Error(t, s.Beat(ctx, persistence.NewLiveHolder(), 0), "no time to live")

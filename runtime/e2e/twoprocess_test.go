@@ -161,6 +161,33 @@ func (b blockedTransport) Send(ctx context.Context, _ outbound.Message) (string,
 	return "", errors.New("blocked transport: never sent")
 }
 
+// leftBehind has A push six messages (to numbers starting with series,
+// bodies from body) while its sends hang, and waits until B has found
+// them and been refused each; it returns the sends B must make.
+func leftBehind(t *testing.T, a, b *harness, series, body string) map[string]int {
+	t.Helper()
+	want := map[string]int{}
+	for i := range 6 {
+		national := fmt.Sprintf("%s%05d", series, i)
+		text := fmt.Sprintf(body, i)
+		pushTo(a, national, text)
+		want["whatsapp:+91"+national+" "+text] = 1
+	}
+	require.True(t, pollUntil(b, 10*time.Second, func() bool { return strings.Count(b.logs.String(), heldLog) >= 6 }),
+		"B finds A's entries and is refused them")
+	return want
+}
+
+// takenOver waits until B has sent everything A left, once each.
+func takenOver(t *testing.T, b *harness, want map[string]int, within time.Duration) {
+	t.Helper()
+	require.True(t, pollUntil(b, within, func() bool { return len(b.twilio.Messages()) >= len(want) }),
+		"B takes over every entry A left")
+	waitNoPending(t, b)
+	b.stop() // nothing is in flight any more: the counts are final
+	assert.Equal(t, want, sentCounts(b), "each message A left reached Twilio exactly once")
+}
+
 // TestDeadProcessEntriesTakenOverOnce: A commits pushes and dies before
 // any send finishes. B, running alongside, leaves them alone while A's
 // leases are live and sends each exactly once after they run out.
@@ -171,15 +198,7 @@ func TestDeadProcessEntriesTakenOverOnce(t *testing.T) {
 	a := start(t, twoProcessOptions(runtime.WithTransport(blocked))...)
 	b := startPeer(a, twoProcessOptions()...)
 
-	want := map[string]int{}
-	for i := range 6 {
-		national := fmt.Sprintf("98115%05d", i)
-		body := fmt.Sprintf("medicine reminder %d", i)
-		pushTo(a, national, body)
-		want["whatsapp:+91"+national+" "+body] = 1
-	}
-	require.True(t, pollUntil(b, 10*time.Second, func() bool { return strings.Count(b.logs.String(), heldLog) >= 6 }),
-		"B finds A's entries and is refused them")
+	want := leftBehind(t, a, b, "98115", "medicine reminder %d")
 	crash(a)
 	before := strings.Count(b.logs.String(), heldLog)
 	require.True(t, pollUntil(b, 10*time.Second, func() bool { return strings.Count(b.logs.String(), heldLog) >= before+6 }),
@@ -187,11 +206,7 @@ func TestDeadProcessEntriesTakenOverOnce(t *testing.T) {
 	assert.Empty(t, a.twilio.Messages(), "nothing is sent while A's leases are live")
 
 	a.clock.Advance(outbound.DefaultLease) // A's leases run out
-	require.True(t, pollUntil(b, 10*time.Second, func() bool { return len(b.twilio.Messages()) >= len(want) }),
-		"B takes over every entry A left")
-	waitNoPending(t, b)
-	b.stop() // nothing is in flight any more: the counts are final
-	assert.Equal(t, want, sentCounts(b), "each message A left reached Twilio exactly once")
+	takenOver(t, b, want, 10*time.Second)
 }
 
 // TestKilledProcessEntriesTakenOverWhenItsBeatLapses: as above, but A
@@ -209,19 +224,7 @@ func TestKilledProcessEntriesTakenOverWhenItsBeatLapses(t *testing.T) {
 		runtime.WithBeatTTL(10*time.Second))...)
 	b := startPeer(a, twoProcessOptions()...)
 
-	want := map[string]int{}
-	for i := range 6 {
-		national := fmt.Sprintf("98116%05d", i)
-		body := fmt.Sprintf("lab report %d ready", i)
-		pushTo(a, national, body)
-		want["whatsapp:+91"+national+" "+body] = 1
-	}
-	require.True(t, pollUntil(b, 10*time.Second, func() bool { return strings.Count(b.logs.String(), heldLog) >= 6 }),
-		"B finds A's entries and is refused them while A beats")
+	want := leftBehind(t, a, b, "98116", "lab report %d ready")
 	crash(a)
-	require.True(t, pollUntil(b, 20*time.Second, func() bool { return len(b.twilio.Messages()) >= len(want) }),
-		"B takes over every entry A left once A's beat lapsed")
-	waitNoPending(t, b)
-	b.stop()
-	assert.Equal(t, want, sentCounts(b), "each message A left reached Twilio exactly once")
+	takenOver(t, b, want, 20*time.Second) // the clock stands still: no lease runs out
 }
