@@ -82,6 +82,26 @@ func ValidateOutboxClaim(holder string, lease time.Duration) error {
 // it alive for the whole send and the mark that follows, so a claim that
 // finds the beat lapsed never races a send of the holder's.
 
+// Beat is what a beating process knows of its own beat.
+type Beat struct {
+	// Until is when (real time) the last beat the store took ends,
+	// reckoned from before it was sent; zero before the first.
+	Until time.Time
+	// Lapsed is when (process clock) the beat was last found to have
+	// lapsed; zero if it never has. Leases the process took before it
+	// may have been taken over meanwhile.
+	Lapsed time.Time
+}
+
+// BeatSlack is kept on top of an attempt's timeout when a beating process
+// checks its beat before the attempt. The beat's end is reckoned on the
+// process's own clock from before the beat was sent, so no other clock is
+// involved: the slack covers a mark that rides with a later pipeline, and
+// clocks that run at slightly different rates. A beat's time to live must
+// exceed an attempt's timeout and this, by enough for a few beats to fail
+// in a row.
+const BeatSlack = 2 * time.Second
+
 // LiveHolderPrefix starts the name of a holder that beats (NewLiveHolder).
 const LiveHolderPrefix = "live-"
 

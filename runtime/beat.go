@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/frontdesk-health/frontdesk/actors/outbound"
 	"github.com/frontdesk-health/frontdesk/persistence"
 )
 
@@ -20,22 +19,22 @@ const defaultBeatTTL = 30 * time.Second
 // WithBeatTTL sets how long one beat keeps this process's leases live,
 // as is; tests shorten it to see a killed process's entries taken over
 // quickly (a process whose beat is shorter than a send's timeout and
-// outbound.BeatSlack sends nothing itself).
+// persistence.BeatSlack sends nothing itself).
 func WithBeatTTL(d time.Duration) Option { return func(s *settings) { s.beatTTL = d } }
 
 // beatTTLFor is the beat's time to live: as set, else defaultBeatTTL or,
 // with a long send timeout, twice the send's timeout and
-// outbound.BeatSlack, so that a send can start for about half of it
+// persistence.BeatSlack, so that a send can start for about half of it
 // after each beat.
 func (s *settings) beatTTLFor() time.Duration {
 	if s.beatTTL > 0 {
 		return s.beatTTL
 	}
-	return max(defaultBeatTTL, 2*(s.outboundTimeout()+outbound.BeatSlack))
+	return max(defaultBeatTTL, 2*(s.outboundTimeout()+persistence.BeatSlack))
 }
 
 // beater keeps this process run's lease holder beating in the store and
-// tells the outbound actors what it knows of the beat (outbound.Beat).
+// tells the outbound actors what it knows of the beat (persistence.Beat).
 type beater struct {
 	store  persistence.Liveness
 	holder string
@@ -43,7 +42,7 @@ type beater struct {
 	now    func() time.Time // the process clock, for Beat.Lapsed
 	log    *slog.Logger
 
-	state atomic.Pointer[outbound.Beat]
+	state atomic.Pointer[persistence.Beat]
 	stop  chan struct{}
 	done  chan struct{}
 	once  sync.Once
@@ -54,14 +53,14 @@ type beater struct {
 func startBeater(store persistence.Liveness, holder string, ttl time.Duration, now func() time.Time, log *slog.Logger) *beater {
 	b := &beater{store: store, holder: holder, ttl: ttl, now: now, log: log.With("component", "leases"),
 		stop: make(chan struct{}), done: make(chan struct{})}
-	b.state.Store(&outbound.Beat{})
+	b.state.Store(&persistence.Beat{})
 	b.beat()
 	go b.run()
 	return b
 }
 
 // Alive is what the process knows of its beat now.
-func (b *beater) Alive() outbound.Beat { return *b.state.Load() }
+func (b *beater) Alive() persistence.Beat { return *b.state.Load() }
 
 func (b *beater) run() {
 	defer close(b.done)
@@ -92,7 +91,7 @@ func (b *beater) beat() {
 		return
 	}
 	prev := b.state.Load()
-	next := &outbound.Beat{Until: sent.Add(b.ttl), Lapsed: prev.Lapsed}
+	next := &persistence.Beat{Until: sent.Add(b.ttl), Lapsed: prev.Lapsed}
 	if !prev.Until.IsZero() && time.Now().After(prev.Until) {
 		next.Lapsed = b.now()
 		b.log.Error("lease holder beat lapsed: other processes may have taken over this one's outbox entries; they are claimed again before they are sent")

@@ -33,6 +33,7 @@ func (a *App) startCallbacks(s *settings, sealer persistence.Sealer) error {
 	props := callback.Props(callback.Options{
 		Store: a.store, Codec: a.callbacks.codec, Secret: func(code string) string { return secrets[code] },
 		Client: s.httpClient, RetryBase: s.callbackRetry, Holder: a.holder, Lease: s.lease(), Now: a.now, Metrics: a.metrics, Logger: a.log, Sends: &a.callbacks.sends,
+		Alive: a.alive(),
 	})
 	pid, err := a.system.Root.SpawnNamed(props, "callbacks")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/frontdesk-health/frontdesk/actors/outbound"
+	"github.com/frontdesk-health/frontdesk/persistence"
 )
 
 // Every process run has one lease holder name (persistence.NewHolder),
@@ -27,9 +28,16 @@ func WithOutboxLease(lease, rescan time.Duration) Option {
 // leaseOutbox sets the lease fields of an outbound actor's options.
 func (a *App) leaseOutbox(opts *outbound.Options, s *settings) {
 	opts.Holder, opts.Lease, opts.Rescan = a.holder, s.lease(), s.outboxRescan
-	if a.beat != nil {
-		opts.Alive = a.beat.Alive
+	opts.Alive = a.alive()
+}
+
+// alive is what the process knows of its beat, for the actors that send
+// under leases; nil on a store without beats.
+func (a *App) alive() func() persistence.Beat {
+	if a.beat == nil {
+		return nil
 	}
+	return a.beat.Alive
 }
 
 // lease is the outbox lease this process takes.

@@ -93,8 +93,13 @@ func attempt(o *Options, e persistence.OutboxEntry) *finished {
 // claim takes e for this process before an attempt. It returns nil when
 // the attempt may go ahead, else why not: the entry is finished, or
 // another process holds it (look again when its lease ends), or the
-// store did not answer (look again soon).
+// store did not answer or this process's beat may lapse before the
+// attempt ends (look again soon).
 func claim(o *Options, e persistence.OutboxEntry) *finished {
+	if o.Alive != nil && time.Until(o.Alive().Until) < markTimeout+o.Timeout+markTimeout+persistence.BeatSlack {
+		return &finished{entry: e, outcome: outWait, code: "store", retryAfter: o.RetryBase,
+			err: fmt.Errorf("claim callback entry %s: this process's beat is lapsing: the store has not answered it", e.ID)}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), markTimeout)
 	defer cancel()
 	c, err := o.Store.Claim(ctx, Sender, e.ID, o.Holder, o.Now(), o.Lease)

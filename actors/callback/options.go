@@ -41,6 +41,12 @@ type Options struct {
 	// DefaultLease.
 	Holder string
 	Lease  time.Duration
+	// Alive, when set, tells what this process knows of its own beat
+	// (persistence.Liveness): an attempt starts only while the beat
+	// outlives it (its Timeout, recording the outcome and
+	// persistence.BeatSlack), since another process may take the
+	// callback once the beat has lapsed. Optional.
+	Alive func() persistence.Beat
 	// Now is the process clock: it stamps the signatures and the marks.
 	Now     func() time.Time
 	Metrics *metrics.Metrics

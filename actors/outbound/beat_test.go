@@ -16,18 +16,18 @@ import (
 // how often the actor asked.
 type heart struct {
 	mu    sync.Mutex
-	beat  Beat
+	beat  persistence.Beat
 	asked int
 }
 
-func (h *heart) Alive() Beat {
+func (h *heart) Alive() persistence.Beat {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.asked++
 	return h.beat
 }
 
-func (h *heart) set(b Beat) {
+func (h *heart) set(b persistence.Beat) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.beat = b
@@ -62,7 +62,7 @@ func TestSendsWaitForTheBeat(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, c.Held)
 	r.clock.Advance(time.Second)
-	h.set(Beat{Until: time.Now().Add(time.Hour), Lapsed: r.clock.Now()})
+	h.set(persistence.Beat{Until: time.Now().Add(time.Hour), Lapsed: r.clock.Now()})
 	require.Eventually(t, func() bool { refused, _ := spy.counts(); return refused >= 1 }, 5*time.Second, 5*time.Millisecond,
 		"the lease from before the lapse is claimed again, and refused")
 	assert.Empty(t, r.fake.RequestLog(), "the other process's entry is not sent here")

@@ -37,28 +37,10 @@ import (
 // killed one's entries within the beat's time to live instead of the
 // lease. Its sends therefore check the beat too: one starts only while
 // the last beat keeps the process alive for the send's timeout and
-// BeatSlack more, and a lease the process took before its beat last
+// persistence.BeatSlack more, and a lease the process took before its beat last
 // lapsed is not trusted from memory (another process may have taken the
 // entry meanwhile) but claimed again, which the store refuses when it
 // was taken.
-
-// Beat is what a beating process knows of its own beat.
-type Beat struct {
-	// Until is when (real time) the last beat the store took ends,
-	// reckoned from before it was sent; zero before the first.
-	Until time.Time
-	// Lapsed is when (process clock) the beat was last found to have
-	// lapsed; zero if it never has.
-	Lapsed time.Time
-}
-
-// BeatSlack is kept on top of a send's timeout when the beat is checked.
-// The beat's end is reckoned on this process's own clock from before the
-// beat was sent, so no other clock is involved: it covers a mark that
-// rides with a later pipeline, and clocks that run at slightly different
-// rates. A beat's time to live must exceed a send's timeout and this, by
-// enough for a few beats to fail in a row.
-const BeatSlack = 2 * time.Second
 
 // leaseSlack is kept on top of a send's timeout: the clocks of two
 // processes may differ by this much without both sending one entry.
@@ -80,7 +62,7 @@ func claimToSend(ctx context.Context, opts Options, e persistence.OutboxEntry) (
 	trusted := true // the lease this process knows of is still its own
 	if opts.Alive != nil {
 		b := opts.Alive()
-		if time.Until(b.Until) < opts.Timeout+BeatSlack {
+		if time.Until(b.Until) < opts.Timeout+persistence.BeatSlack {
 			// The beat may lapse before this send ends: another process
 			// could take the entry meanwhile. The lane waits for the
 			// next beat.

@@ -59,7 +59,7 @@ type Options struct {
 	// Alive, when set, tells what this process knows of its own beat
 	// (persistence.Liveness; lease.go). Optional: without it leases are
 	// only time-bound.
-	Alive func() Beat
+	Alive func() persistence.Beat
 	// Rescan is about how often the sender's pending entries are read
 	// again (±20 %), so that entries of a stopped process are taken over
 	// once their lease runs out; default DefaultRescan.
