@@ -47,6 +47,9 @@ func (a *App) simulatorRoutes() []server.Route {
 		// hospital is the built-in one (with a callback secret made for this
 		// run), and nothing it sends reaches a real patient.
 		opts.Reminders = a.scheduler
+		opts.OptedOut = func(ctx context.Context, hospital, phone, kind string) (bool, error) {
+			return a.store.OptedOutOf(ctx, hospital, a.hasher.Hash(phone), kind)
+		}
 	}
 	return simulator.Routes(opts)
 }

@@ -161,3 +161,31 @@ func TestSimulatorRemindersOnlyInThePlainDemo(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoReminderAfterStopSaysItIsSkipped: a number that sent stop is
+// told on the page that the reminder just scheduled will be skipped (it
+// would otherwise wait for a message that never comes); a stop for one
+// kind covers that kind only, and start opts back in.
+func TestDemoReminderAfterStopSaysItIsSkipped(t *testing.T) {
+	s := startPlainDemo(t, "+919800000001")
+	say := func(body string) {
+		t.Helper()
+		code, out := s.post("/simulator/send", map[string]string{"hospital": "demo", "phone": s.phone, "body": body})
+		require.Equal(t, http.StatusOK, code, out)
+		require.EqualValues(t, http.StatusOK, out["status"], "the webhook took %q", body)
+	}
+	skipped := func(kind string) bool {
+		t.Helper()
+		code, out := s.post("/simulator/reminders", map[string]string{"kind": kind, "phone": s.phone, "hospital": "demo"})
+		require.Equal(t, http.StatusCreated, code, out)
+		return out["opted_out"] == true
+	}
+	assert.False(t, skipped("medicine"), "nobody sent stop yet")
+	say("stop medicine demo")
+	assert.True(t, skipped("medicine"), "stop medicine")
+	assert.False(t, skipped("follow_up"), "another kind still goes out")
+	say("stop demo")
+	assert.True(t, skipped("follow_up"), "stop for everything")
+	say("start demo")
+	assert.False(t, skipped("follow_up"), "start for everything opts back in")
+}

@@ -84,7 +84,23 @@ func (h *handlers) scheduleReminder(c *gin.Context) {
 		server.Abort(c, &server.Error{Status: http.StatusServiceUnavailable, Message: "the reminder could not be scheduled", Err: err})
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"id": v.ID, "kind": v.Kind, "due": v.Next, "answer_to_emr": spec.CallbackURL != ""})
+	c.JSON(http.StatusCreated, gin.H{"id": v.ID, "kind": v.Kind, "due": v.Next, "answer_to_emr": spec.CallbackURL != "",
+		"opted_out": h.optedOut(c.Request.Context(), hp.Code, phone, v.Kind)})
+}
+
+// optedOut reports whether the reminder just scheduled will be skipped
+// because the patient sent stop (false when that cannot be told: the
+// reminder's own firing checks again).
+func (h *handlers) optedOut(ctx context.Context, hospital, phone, kind string) bool {
+	if h.opts.OptedOut == nil {
+		return false
+	}
+	out, err := h.opts.OptedOut(ctx, hospital, phone, kind)
+	if err != nil {
+		h.opts.Logger.Warn("demo reminder: consent not read", "component", "simulator", "kind", kind, "err", err)
+		return false
+	}
+	return out
 }
 
 // reminderTarget checks a request and returns the demo hospital it is for.

@@ -40,6 +40,10 @@ type Options struct {
 	// simulator plays the EMR receiving the patient's answers. Nil: the
 	// page offers no reminders.
 	Reminders reminder.Scheduler
+	// OptedOut reports whether the patient phone sent stop for reminders
+	// of kind from hospital, so the page can say that the reminder it
+	// scheduled will be skipped. Optional.
+	OptedOut func(ctx context.Context, hospital, phone, kind string) (bool, error)
 	// Now is the process's clock, which the scheduler and the callback
 	// signatures use too. Nil: time.Now.
 	Now func() time.Time

@@ -56,6 +56,11 @@
         return;
       }
       chat.banner('');
+      if (j.opted_out) {
+        chat.note(NAMES[kind] + ' scheduled by the EMR, due now, but this number sent *stop*: ' +
+          'it will be skipped. Send *start demo* to get reminders again.');
+        return;
+      }
       chat.note(NAMES[kind] + ' scheduled by the EMR, due now' +
         (j.answer_to_emr ? ': the answer goes back to the EMR.' : '.'));
     } catch {
