@@ -96,7 +96,7 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	}
 	if live, ok := a.store.(persistence.Liveness); ok {
 		a.holder = persistence.NewLiveHolder()
-		a.beat = startBeater(live, a.holder, s.beatTTLFor(), s.now, log)
+		a.beat = startBeater(live, a.holder, s.beatTTLFor(), s.now, log, a.metrics)
 	}
 	hashKey, err := loadHashKey(a.store, keyring)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/frontdesk-health/frontdesk/persistence"
+	"github.com/frontdesk-health/frontdesk/runtime/metrics"
 )
 
 // defaultBeatTTL is how long one beat keeps this process's leases live
@@ -41,6 +42,7 @@ type beater struct {
 	ttl    time.Duration
 	now    func() time.Time // the process clock, for Beat.Lapsed
 	log    *slog.Logger
+	m      *metrics.Metrics
 
 	state atomic.Pointer[persistence.Beat]
 	stop  chan struct{}
@@ -50,8 +52,8 @@ type beater struct {
 
 // startBeater beats once (a failure is logged: sends wait for the first
 // beat that the store takes) and then every ttl/6 until stopped.
-func startBeater(store persistence.Liveness, holder string, ttl time.Duration, now func() time.Time, log *slog.Logger) *beater {
-	b := &beater{store: store, holder: holder, ttl: ttl, now: now, log: log.With("component", "leases"),
+func startBeater(store persistence.Liveness, holder string, ttl time.Duration, now func() time.Time, log *slog.Logger, m *metrics.Metrics) *beater {
+	b := &beater{store: store, holder: holder, ttl: ttl, now: now, log: log.With("component", "leases"), m: m,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	b.state.Store(&persistence.Beat{})
 	b.beat()
@@ -87,6 +89,7 @@ func (b *beater) beat() {
 	err := b.store.Beat(ctx, b.holder, b.ttl)
 	cancel()
 	if err != nil {
+		b.m.BeatFailures.Inc()
 		b.log.Warn("lease holder beat failed; sends pause before it lapses", "err", err)
 		return
 	}
@@ -94,6 +97,7 @@ func (b *beater) beat() {
 	next := &persistence.Beat{Until: sent.Add(b.ttl), Lapsed: prev.Lapsed}
 	if !prev.Until.IsZero() && time.Now().After(prev.Until) {
 		next.Lapsed = b.now()
+		b.m.BeatLapses.Inc()
 		b.log.Error("lease holder beat lapsed: other processes may have taken over this one's outbox entries; they are claimed again before they are sent")
 	}
 	b.state.Store(next)

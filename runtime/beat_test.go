@@ -8,8 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/frontdesk-health/frontdesk/runtime/metrics"
 )
 
 // fakeLiveness takes beats while up, and records the holder's retirement.
@@ -50,7 +54,8 @@ func (f *fakeLiveness) setDown(down bool) {
 func TestBeaterTellsOfALapse(t *testing.T) {
 	store := &fakeLiveness{}
 	clock := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	b := startBeater(store, "live-test", 120*time.Millisecond, func() time.Time { return clock }, slog.New(slog.DiscardHandler))
+	m := metrics.New()
+	b := startBeater(store, "live-test", 120*time.Millisecond, func() time.Time { return clock }, slog.New(slog.DiscardHandler), m)
 	first := b.Alive()
 	require.False(t, first.Until.IsZero(), "the first beat is taken at start")
 	assert.True(t, first.Lapsed.IsZero())
@@ -66,6 +71,8 @@ func TestBeaterTellsOfALapse(t *testing.T) {
 	require.Eventually(t, func() bool { return !b.Alive().Lapsed.IsZero() }, 5*time.Second, 5*time.Millisecond)
 	assert.Equal(t, clock, b.Alive().Lapsed, "the lapse is dated on the process clock")
 	assert.True(t, b.Alive().Until.After(time.Now()), "alive again")
+	assert.Equal(t, 1.0, counted(t, m.BeatLapses), "one lapse counted")
+	assert.Positive(t, counted(t, m.BeatFailures), "the beats refused were counted")
 
 	require.NoError(t, b.close(context.Background(), true))
 	assert.Equal(t, "live-test", store.retired)
@@ -78,4 +85,12 @@ func TestBeatTTLCoversASend(t *testing.T) {
 	assert.Equal(t, 34*time.Second, (&settings{}).beatTTLFor(), "15 s attempts and 2 s of slack, twice")
 	assert.Equal(t, 134*time.Second, (&settings{sendTimeout: time.Minute}).beatTTLFor())
 	assert.Equal(t, time.Second, (&settings{beatTTL: time.Second}).beatTTLFor())
+}
+
+// counted reads a counter.
+func counted(t *testing.T, c prometheus.Counter) float64 {
+	t.Helper()
+	var out dto.Metric
+	require.NoError(t, c.Write(&out))
+	return out.GetCounter().GetValue()
 }

@@ -27,6 +27,8 @@ type Metrics struct {
 	StoreBatchSize  prometheus.Histogram
 	StoreUp         prometheus.Gauge     // 1 while the store answers
 	StoreOutages    prometheus.Counter   // times the store was found unreachable
+	BeatFailures    prometheus.Counter   // lease holder beats the store did not take
+	BeatLapses      prometheus.Counter   // times this process's beat was found lapsed
 	OutboxPending   *prometheus.GaugeVec // sender hash
 	SendDuration    prometheus.Histogram
 	SendRetries     prometheus.Counter
@@ -102,6 +104,12 @@ func New() *Metrics {
 		StoreOutages: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "frontdesk_store_outages_total", Help: "Times the store was found unreachable (failed pings or a commit that could not reach it).",
 		}),
+		BeatFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "frontdesk_lease_beat_failures_total", Help: "Beats of this process's lease holder that Redis did not take; sends pause when several fail in a row.",
+		}),
+		BeatLapses: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "frontdesk_lease_beat_lapses_total", Help: "Times this process found its beat had lapsed: other processes may have taken over its unsent messages.",
+		}),
 		OutboxPending: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "frontdesk_outbox_pending", Help: "Outbound messages accepted and not yet sent, by sender.",
 		}, []string{"sender"}),
@@ -152,7 +160,7 @@ func New() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.WebhookRequests, m.WebhookDuration, m.MessagesIn, m.MessagesOut, m.EMRCalls,
 		m.EMRBreakerOpen, m.EMRInFlight, m.Conversations, m.Passivations, m.ActorRestarts,
-		m.CommitDuration, m.CommitFailures, m.StoreBatchSize, m.StoreUp, m.StoreOutages, m.OutboxPending, m.SendDuration, m.SendRetries, m.APIRequests,
+		m.CommitDuration, m.CommitFailures, m.StoreBatchSize, m.StoreUp, m.StoreOutages, m.BeatFailures, m.BeatLapses, m.OutboxPending, m.SendDuration, m.SendRetries, m.APIRequests,
 		m.SendErrors, m.SendThrottled, m.MessageStatus, m.Undeliverable, m.TemplateFallbacks, m.OutboxOldestAge,
 		m.RemindersFired, m.ReminderLag, m.RemindersDue, m.Callbacks,
 	)
