@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,16 +44,17 @@ type beater struct {
 	m      *metrics.Metrics
 
 	state atomic.Pointer[persistence.Beat]
-	stop  chan struct{}
+	ctx   context.Context // ends a beat in flight when the beater stops
+	stop  context.CancelFunc
 	done  chan struct{}
-	once  sync.Once
 }
 
 // startBeater beats once (a failure is logged: sends wait for the first
 // beat that the store takes) and then every ttl/6 until stopped.
 func startBeater(store persistence.Liveness, holder string, ttl time.Duration, now func() time.Time, log *slog.Logger, m *metrics.Metrics) *beater {
 	b := &beater{store: store, holder: holder, ttl: ttl, now: now, log: log.With("component", "leases"), m: m,
-		stop: make(chan struct{}), done: make(chan struct{})}
+		done: make(chan struct{})}
+	b.ctx, b.stop = context.WithCancel(context.Background())
 	b.state.Store(&persistence.Beat{})
 	b.beat()
 	go b.run()
@@ -70,7 +70,7 @@ func (b *beater) run() {
 	defer t.Stop()
 	for {
 		select {
-		case <-b.stop:
+		case <-b.ctx.Done():
 			return
 		case <-t.C:
 			b.beat()
@@ -85,9 +85,12 @@ func (b *beater) run() {
 // one's leases meanwhile, and Lapsed says so.
 func (b *beater) beat() {
 	sent := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), b.ttl/6)
+	ctx, cancel := context.WithTimeout(b.ctx, b.ttl/6)
 	err := b.store.Beat(ctx, b.holder, b.ttl)
 	cancel()
+	if b.ctx.Err() != nil {
+		return // stopped meanwhile
+	}
 	if err != nil {
 		b.m.BeatFailures.Inc()
 		b.log.Warn("lease holder beat failed; sends pause before it lapses", "err", err)
@@ -107,7 +110,7 @@ func (b *beater) beat() {
 // send in flight) it also ends the beat in the store, so other processes
 // need not wait for it to lapse.
 func (b *beater) close(ctx context.Context, retire bool) error {
-	b.once.Do(func() { close(b.stop) })
+	b.stop()
 	<-b.done
 	if !retire {
 		return nil
