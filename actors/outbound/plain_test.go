@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,12 +11,35 @@ import (
 	"github.com/frontdesk-health/frontdesk/persistence"
 )
 
+// readOnce signals when the actor's first read of its pending entries
+// has returned.
+type readOnce struct {
+	persistence.Outbox
+	once sync.Once
+	done chan struct{}
+}
+
+func (o *readOnce) Pending(ctx context.Context, sender string, limit int) ([]persistence.OutboxEntry, error) {
+	es, err := o.Outbox.Pending(ctx, sender, limit)
+	o.once.Do(func() { close(o.done) })
+	return es, err
+}
+
 // TestNotifyMessagesAreSentAsGiven: a conversation's Notify carries each
 // entry's message, and the send uses it instead of opening the payload
 // again. To tell the two apart the payload here is one that cannot be
-// opened: the message still goes out, as given, and is marked sent.
+// opened: the message still goes out, as given, and is marked sent. The
+// entry is stored after the actor's start-up read, as a commit after
+// start would be (a read that found it first would start its send
+// before the Notify came, opening the payload).
 func TestNotifyMessagesAreSentAsGiven(t *testing.T) {
-	r := newTwilioRig(t, nil)
+	read := &readOnce{done: make(chan struct{})}
+	r := newTwilioRig(t, func(o *Options) { read.Outbox, o.Store = o.Store, read })
+	select {
+	case <-read.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the actor never read its pending entries")
+	}
 	now := r.clock.Now()
 	msgs := []Message{{To: "+919800000001", From: testSender, Body: "first reply", Hospital: r.hosp.Code}}
 	es, plain, err := r.codec.Prepare(now, testSender, msgs...)
