@@ -100,25 +100,29 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	}
 	hashKey, err := loadHashKey(a.store, keyring)
 	if err != nil {
-		a.closeStore()
+		a.abandon()
 		return nil, err
 	}
 	a.hasher = pii.NewHasher(hashKey)
 	if a.media, err = newMedia(cfg, s, a.store, keyring, hashKey); err != nil {
-		a.closeStore()
+		a.abandon()
 		return nil, err
 	}
 	a.codec = outbound.NewCodec(keyring, a.hasher).WithLease(a.holder, s.lease())
 	if err := a.wire(s, keyring); err != nil {
-		a.closeStore()
+		a.abandon()
 		return nil, err
 	}
 	return a, nil
 }
 
-// closeStore stops the beat and closes the store, for a process that
-// failed to start.
-func (a *App) closeStore() {
+// abandon releases what New had started, for a process that failed to
+// start: the worker pools, the beat and the store.
+func (a *App) abandon() {
+	if a.mailboxes != nil {
+		a.mailboxes.Close()
+		a.sendPool.Close()
+	}
 	if a.beat != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -58,7 +58,7 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 	if isInbound {
 		next.Remember(in.Sid)
 	}
-	commit, entries, plain, answers, err := c.build(now, next, fx, in)
+	commit, replies, answers, err := c.build(now, next, fx, in)
 	if err != nil {
 		c.logger().Error("prepare commit", "err", err)
 		c.respond(ctx, p, &Ack{Err: fmt.Errorf("%w: %v", ErrNotAccepted, err)})
@@ -91,7 +91,7 @@ func (c *conv) process(ctx actor.Context, p *pending) {
 			c.countIn("processed")
 		}
 		c.respond(ctx, p, &Ack{})
-		c.act(ctx, next, fx, &outbound.Notify{Entries: entries, Messages: plain}, answers)
+		c.act(ctx, next, fx, replies, answers)
 		c.pump(ctx)
 	})
 }
@@ -135,27 +135,28 @@ func (c *conv) act(ctx actor.Context, st flow.State, fx flow.Effects, replies *o
 }
 
 // build makes the commit of one turn: sealed snapshot, outbox entries for
-// the replies (with their messages, for the outbound actor) and for the
-// answers to reminders (returned apart, for their two actors), the
-// MessageSid mark and consent changes.
-func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.Inbound) (commit persistence.Commit, entries []persistence.OutboxEntry, plain []outbound.Message, answers []persistence.OutboxEntry, err error) {
+// the replies and for the answers to reminders (returned apart, for their
+// two actors: the replies as the outbound actor's Notify, with their
+// messages), the MessageSid mark and consent changes.
+func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.Inbound) (commit persistence.Commit, replies *outbound.Notify, answers []persistence.OutboxEntry, err error) {
 	raw, err := json.Marshal(next)
 	if err != nil {
-		return commit, nil, nil, nil, fmt.Errorf("encode state: %w", err)
+		return commit, nil, nil, fmt.Errorf("encode state: %w", err)
 	}
 	sealed, err := c.deps.Sealer.Seal(raw)
 	if err != nil {
-		return commit, nil, nil, nil, fmt.Errorf("seal state: %w", err)
+		return commit, nil, nil, fmt.Errorf("seal state: %w", err)
 	}
-	if entries, plain, err = c.deps.Codec.Prepare(now, c.key.Sender, c.messages(next, fx)...); err != nil {
-		return commit, nil, nil, nil, err
+	entries, plain, err := c.deps.Codec.Prepare(now, c.key.Sender, c.messages(next, fx)...)
+	if err != nil {
+		return commit, nil, nil, err
 	}
 	if len(fx.Callbacks) > 0 {
 		if c.deps.Callbacks == nil {
-			return commit, nil, nil, nil, errors.New("answers to reminders, but no callback codec")
+			return commit, nil, nil, errors.New("answers to reminders, but no callback codec")
 		}
 		if answers, err = c.deps.Callbacks.Entries(now, fx.Callbacks...); err != nil {
-			return commit, nil, nil, nil, err
+			return commit, nil, nil, err
 		}
 	}
 	commit = persistence.Commit{
@@ -177,7 +178,7 @@ func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.I
 		// Waiting for the EMR: a restart must wake this conversation so
 		// the call is resumed without the patient writing again.
 		if commit.Wake, err = c.deps.Sealer.Seal([]byte(c.key.String())); err != nil {
-			return persistence.Commit{}, nil, nil, nil, fmt.Errorf("seal wake address: %w", err)
+			return persistence.Commit{}, nil, nil, fmt.Errorf("seal wake address: %w", err)
 		}
 	}
 	for _, ch := range fx.Consent {
@@ -185,7 +186,7 @@ func (c *conv) build(now time.Time, next flow.State, fx flow.Effects, in *flow.I
 			Hospital: ch.Hospital, Subject: c.deps.Hasher.Hash(c.key.Phone), Kind: ch.Kind, OptedOut: ch.OptedOut, At: now, Source: "patient",
 		})
 	}
-	return commit, entries, plain, answers, nil
+	return commit, &outbound.Notify{Entries: entries, Messages: plain}, answers, nil
 }
 
 // messages are a turn's replies as outbound messages. A reminder's own

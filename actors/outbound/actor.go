@@ -220,8 +220,8 @@ func (s *sender) arm(ctx actor.Context, wait time.Duration) {
 func (s *sender) start(ctx actor.Context, e persistence.OutboxEntry) {
 	s.running++
 	s.busy[e.Lane] = true
-	// The options are shared, not copied into each send's closure (they
-	// are a few hundred bytes, and they do not change).
+	// The send's closure holds a pointer to the options, which do not
+	// change, rather than a copy of their few hundred bytes.
 	opts, force, hand := &s.opts, s.force[e.ID], s.hand
 	plain, known := s.plain[e.ID]
 	var msg *Message

@@ -25,7 +25,8 @@ type lazyOps struct {
 	timer *time.Timer // armed while ops wait; nil until the first
 }
 
-// runLazy is run for a lazy op; with LazyWait zero or less it is run.
+// runLazy runs a lazy op: it waits for the next pipeline, or LazyWait at
+// most; with LazyWait zero or less it is an ordinary op.
 func (s *Store) runLazy(ctx context.Context, sc *script, keys []string, args []any) (any, error) {
 	if s.opts.LazyWait <= 0 {
 		return s.run(ctx, sc, keys, args)
@@ -80,13 +81,12 @@ func (s *Store) flushLazy() {
 	if s.closed.Load() {
 		return // Close queues them itself
 	}
-	for _, o := range s.takeLazy(-1) {
-		s.queue <- o
-	}
+	s.drainLazy()
 }
 
-// drainLazy queues every waiting lazy op; Close calls it, holding queueMu,
-// before it closes the queue, so each gets an outcome.
+// drainLazy queues every waiting lazy op, its caller holding queueMu:
+// the timer, and Close before it closes the queue, so each gets an
+// outcome.
 func (s *Store) drainLazy() {
 	for _, o := range s.takeLazy(-1) {
 		s.queue <- o
